@@ -20,9 +20,15 @@
  *   ea       -210..-239, -320..-349
  *   cmw      -240..-259
  *   session  -120..-139, -260..-289, -350..-359, -500..-529
- *   evidence -140..-149, -400..-419
- *   verify   -150..-159, -290..-299, -420..-499
+ *   evidence -140..-144, -400..-419          (attester interface, sim, tsm)
+ *   verify   -150..-159, -290..-294, -420..-439  (appraisal, policy, dispatch, sim verifier)
+ *   tdx      -295..-299, -440..-459
+ *   snp      -460..-474
+ *   cca      -475..-489
+ *   tpm      -145..-149, -490..-499
  *   cli      -160..-169, -530..-549
+ * Platform parsers report malformed input with the core decode codes (ATEA_ERR_TRUNCATED,
+ * ATEA_ERR_TRAILING, ...) plus their own -4xx codes for everything else.
  *
  * The value of a code is stable: it may be logged, stored and compared by applications.
  */
@@ -50,6 +56,10 @@ extern "C" {
 #include "atea/errors_cmw.h"
 #include "atea/errors_evidence.h"
 #include "atea/errors_verify.h"
+#include "atea/errors_tdx.h"
+#include "atea/errors_snp.h"
+#include "atea/errors_cca.h"
+#include "atea/errors_tpm.h"
 #include "atea/errors_session.h"
 #include "atea/errors_cli.h"
 
@@ -61,6 +71,10 @@ extern "C" {
     ATEA_ERRORS_CMW(X)                                                                             \
     ATEA_ERRORS_EVIDENCE(X)                                                                        \
     ATEA_ERRORS_VERIFY(X)                                                                          \
+    ATEA_ERRORS_TDX(X)                                                                             \
+    ATEA_ERRORS_SNP(X)                                                                             \
+    ATEA_ERRORS_CCA(X)                                                                             \
+    ATEA_ERRORS_TPM(X)                                                                             \
     ATEA_ERRORS_SESSION(X)                                                                         \
     ATEA_ERRORS_CLI(X)
 
