@@ -27,6 +27,13 @@ int main(int argc, char **argv)
         usage(stdout);
         return ATEA_EXIT_OK;
     }
+    if (strcmp(argv[1], "--commands") == 0) {
+        /* for the docs test (tests/e2e/cli_docs.sh) */
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+            printf("%s\n", commands[i].name);
+        }
+        return ATEA_EXIT_OK;
+    }
     if (strcmp(argv[1], "--version") == 0) {
         printf("atea %s\n", ATEA_CLI_VERSION);
         return ATEA_EXIT_OK;
