@@ -27,6 +27,7 @@
  *   cca      -475..-489
  *   tpm      -145..-149, -490..-499
  *   cli      -160..-169, -530..-549
+ *   transport -170..-179, -550..-569
  * Platform parsers report malformed input with the core decode codes (ATEA_ERR_TRUNCATED,
  * ATEA_ERR_TRAILING, ...) plus their own -4xx codes for everything else.
  *
@@ -62,6 +63,7 @@ extern "C" {
 #include "atea/errors_tpm.h"
 #include "atea/errors_session.h"
 #include "atea/errors_cli.h"
+#include "atea/errors_transport.h"
 
 /* X(id, value, message): the complete registry, in one place. */
 #define ATEA_ERRORS(X)                                                                             \
@@ -76,7 +78,8 @@ extern "C" {
     ATEA_ERRORS_CCA(X)                                                                             \
     ATEA_ERRORS_TPM(X)                                                                             \
     ATEA_ERRORS_SESSION(X)                                                                         \
-    ATEA_ERRORS_CLI(X)
+    ATEA_ERRORS_CLI(X)                                                                             \
+    ATEA_ERRORS_TRANSPORT(X)
 
 typedef enum atea_err_code {
     ATEA_OK = 0,
