@@ -185,7 +185,7 @@ atea_err atea_net_connect(const char *spec, int timeout_ms, int *pfd)
 {
     atea_err err = ATEA_OK;
     struct addrinfo *res = NULL;
-    char why[256] = "no address";
+    char why[sizeof(atea_err_last()->detail)] = "no address";
     ATEA_TRY(resolve(spec, "localhost", 0, &res));
     for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
         if (connect_one(ai, timeout_ms, pfd) == ATEA_OK) {
