@@ -14,6 +14,12 @@
     X(ATEA_ERR_VEC_LENGTH, -202, "a length-prefixed vector is shorter or longer than allowed")     \
     X(ATEA_ERR_TOO_LARGE, -203, "the input exceeds a size limit")                                  \
     X(ATEA_ERR_BAD_HEX, -204, "the text is not valid hexadecimal")                                 \
+    X(ATEA_ERR_CBOR_MALFORMED, -206,                                                               \
+      "the CBOR data is not well-formed (reserved value, misplaced break or bad string chunk)")   \
+    X(ATEA_ERR_CBOR_TYPE, -207,                                                                    \
+      "a CBOR item has a type, form or value range that the structure does not allow")           \
+    X(ATEA_ERR_CBOR_DEPTH, -208, "CBOR items are nested deeper than the limit allows")            \
+    X(ATEA_ERR_CBOR_UTF8, -209, "a CBOR text string is not valid UTF-8")                          \
     X(ATEA_ERR_NO_MEMORY, -900, "out of memory")                                                   \
     X(ATEA_ERR_INTERNAL, -901, "internal error in atea (please report it)")
 
