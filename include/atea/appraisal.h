@@ -75,6 +75,9 @@ typedef struct atea_appraisal atea_appraisal;
  * ATEA_APPRAISAL_MAX_NAME or not made of [a-z0-9_.-]), ATEA_ERR_APPRAISAL_NO_SUBMOD,
  * ATEA_ERR_APPRAISAL_DUPLICATE, ATEA_ERR_APPRAISAL_FULL, ATEA_ERR_TOO_LARGE, ATEA_ERR_NO_MEMORY. */
 
+/* 1 if name is a valid submodule, claim or platform name: [a-z0-9_.-]{1,ATEA_APPRAISAL_MAX_NAME}. */
+int atea_appraisal_name_valid(const char *name);
+
 atea_err atea_appraisal_new(atea_appraisal **pappraisal) ATEA_MUST_USE;
 void atea_appraisal_free(atea_appraisal *appraisal);
 

@@ -55,6 +55,8 @@
     X(ATEA_ERR_SIMULATED_TEE, -436,                                                                \
       "the evidence comes from atea's simulated TEE, not from a real TEE")                        \
     X(ATEA_ERR_BINDING_MISSING, -437,                                                              \
-      "no expected binding (report_data, binder) was given, so freshness cannot be checked")
+      "no expected binding (report_data, binder) was given, so freshness cannot be checked")    \
+    X(ATEA_ERR_POLICY_PLATFORM, -438,                                                              \
+      "the policy does not accept evidence from this platform (list it under \"platforms\")")
 
 #endif

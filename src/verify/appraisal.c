@@ -103,6 +103,28 @@ static atea_ear_status worse(atea_ear_status a, atea_ear_status b)
     return tier_badness(a) >= tier_badness(b) ? a : b;
 }
 
+static int name_char_ok(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+int atea_appraisal_name_valid(const char *name)
+{
+    if (name == NULL) {
+        return 0;
+    }
+    size_t len = strnlen(name, ATEA_APPRAISAL_MAX_NAME + 1);
+    if (len < 1 || len > ATEA_APPRAISAL_MAX_NAME) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!name_char_ok(name[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Names are the keys policies use: [a-z0-9_.-], 1..ATEA_APPRAISAL_MAX_NAME bytes. */
 static atea_err check_name(const char *what, const char *name)
 {
@@ -114,9 +136,7 @@ static atea_err check_name(const char *what, const char *name)
                     len > ATEA_APPRAISAL_MAX_NAME ? " or more" : "");
     for (size_t i = 0; i < len; i++) {
         char c = name[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-                 c == '.';
-        ATEA_ENSURE_MSG(ok, ATEA_ERR_APPRAISAL_NAME,
+        ATEA_ENSURE_MSG(name_char_ok(c), ATEA_ERR_APPRAISAL_NAME,
                         "%s name '%.64s' has byte 0x%02x at %zu; use [a-z0-9_.-]", what, name,
                         (unsigned char)c, i);
     }
