@@ -1,0 +1,62 @@
+/*
+ * Test identities generated at run time, in memory: for each key type a CA and a leaf signed by
+ * it. Names, serials and validity are fixed; keys are fresh. Nothing here is a library global:
+ * a test that wants to reuse identities (RSA key generation is slow) keeps an
+ * atea_test_identities set in its own state.
+ */
+#ifndef ATEA_TEST_CERTS_H
+#define ATEA_TEST_CERTS_H
+
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "atea/types.h"
+
+typedef enum atea_test_keytype {
+    ATEA_TEST_KEY_P256 = 0,
+    ATEA_TEST_KEY_P384,
+    ATEA_TEST_KEY_P521,
+    ATEA_TEST_KEY_ED25519,
+    ATEA_TEST_KEY_ED448,
+    ATEA_TEST_KEY_RSA2048, /* rsaEncryption SPKI: signs with rsa_pss_rsae_* */
+    ATEA_TEST_KEY_RSA_PSS, /* id-RSASSA-PSS SPKI: signs with rsa_pss_pss_* */
+    ATEA_TEST_KEY_COUNT,
+} atea_test_keytype;
+
+typedef struct atea_test_identity {
+    atea_test_keytype type;
+    EVP_PKEY *key; /* the leaf's private key */
+    X509 *leaf;    /* CN=atea test leaf <type>, issued by ca */
+    EVP_PKEY *ca_key;
+    X509 *ca; /* self-signed, CA:TRUE, same key type as the leaf */
+    atea_buf leaf_der;
+    atea_buf ca_der;
+    uint16_t sigalg; /* the TLS 1.3 SignatureScheme of this key type (SHA-256 for RSA) */
+} atea_test_identity;
+
+/* Short name ("p256", "ed25519", "rsa-pss", ...). */
+const char *atea_test_keytype_name(atea_test_keytype type);
+
+/* The OpenSSL sigalgs-list name of the identity's scheme ("ECDSA+SHA256", "ed25519", ...). */
+const char *atea_test_keytype_sigalg_name(atea_test_keytype type);
+
+/* A fresh identity; aborts the test on failure. Free with atea_test_identity_free. */
+atea_test_identity *atea_test_identity_new(atea_test_keytype type);
+void atea_test_identity_free(atea_test_identity *id);
+
+/* Write the leaf certificate and its key as PEM files (for openssl s_server/s_client). */
+void atea_test_identity_write_pem(const atea_test_identity *id, const char *cert_path,
+                                  const char *key_path);
+
+/* A lazily filled set, one identity per key type, owned by the test that holds it. */
+typedef struct atea_test_identities {
+    atea_test_identity *by_type[ATEA_TEST_KEY_COUNT];
+} atea_test_identities;
+
+const atea_test_identity *atea_test_identities_get(atea_test_identities *set,
+                                                   atea_test_keytype type);
+void atea_test_identities_dispose(atea_test_identities *set);
+
+#endif
