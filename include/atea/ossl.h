@@ -104,7 +104,10 @@ typedef struct atea_ossl_tls {
  *    ATEA_ERR_BUFFER_TOO_SMALL if cap is too small.
  *  - peer_hello_extensions: server side only, the ClientHello's extension types in wire order
  *    (ATEA_ERR_TLS_NO_CLIENT_HELLO on a client, ATEA_ERR_TLS_TOO_MANY_EXTENSIONS,
- *    ATEA_ERR_BUFFER_TOO_SMALL).
+ *    ATEA_ERR_BUFFER_TOO_SMALL). OpenSSL 3.0 shows a ClientHello callback only the types it
+ *    knows: built-in ones and those registered on the SSL_CTX with SSL_CTX_add_custom_ext. The
+ *    list may therefore miss a private type (register it to see it, e.g. cmw_attestation), but
+ *    never holds one the ClientHello lacked, so RFC 9261 §5.2.1 checks against it fail safe.
  *  - peer_certificate: DER of SSL_get0_peer_certificate (ATEA_ERR_TLS_NO_PEER_CERT if none).
  * Errors of this function: ATEA_ERR_INVALID_ARG (a NULL argument).
  */
