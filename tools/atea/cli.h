@@ -23,7 +23,13 @@ struct atea_cli_command {
 
 /* Each command: int atea_cmd_<name>(int argc, char **argv), argv[0] = the command name. */
 int atea_cmd_version(int argc, char **argv);
+int atea_cmd_inspect(int argc, char **argv);
+int atea_cmd_demo(int argc, char **argv);
 
-#define ATEA_CLI_COMMANDS {"version", "print the version of atea", atea_cmd_version},
+#define ATEA_CLI_COMMANDS                                                                          \
+    {"inspect", "decode an authenticator, a CMW or evidence into a readable dump",                 \
+     atea_cmd_inspect},                                                                            \
+        {"demo", "run the atea demo over loopback", atea_cmd_demo},                                \
+        {"version", "print the version of atea", atea_cmd_version},
 
 #endif
