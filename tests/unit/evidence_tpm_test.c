@@ -1,0 +1,442 @@
+/*
+ * TPM attester and verifier against real software TPMs (swtpm), started by this test: a quote
+ * with a given report_data verifies with exact claims, and each tampering fails with its code.
+ * swtpm missing is a failure, not a skip (scripts/setup.sh installs it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+#include <tss2/tss2_esys.h>
+#include <tss2/tss2_mu.h>
+#include <tss2/tss2_tctildr.h>
+
+#include "atea/appraisal.h"
+#include "atea/tpm.h"
+#include "atea_test.h"
+#include "core/cbor.h"
+#include "swtpm.h"
+
+/* PCR 7 is extended with this digest before quoting, so its value is known and not zero. */
+static const uint8_t EXTEND_DIGEST[32] = {0xa7, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
+                                          0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
+                                          0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
+                                          0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x7a};
+
+typedef struct fixture {
+    atea_test_swtpm tpm_a;
+    atea_test_swtpm tpm_b;
+    atea_attester *att_a; /* ECC AK on tpm_a */
+    atea_attester *att_b; /* ECC AK on tpm_b */
+    uint8_t report_data[ATEA_REPORT_DATA_LEN];
+    atea_tpm_quote quote_a;     /* ECDSA quote by tpm_a over sha256:0-7 */
+    atea_tpm_quote quote_b;     /* ECDSA quote by tpm_b */
+    atea_tpm_quote quote_pss;   /* RSA-PSS quote by tpm_a */
+    atea_tpm_quote quote_ssa;   /* RSASSA quote by tpm_a over sha256:7,16 */
+    uint8_t trust_a[32];        /* SHA-256 of tpm_a's ECC AK SPKI */
+    uint8_t trust_rsa[2 * 32];  /* tpm_a's RSA-PSS and RSASSA AKs */
+} fixture;
+
+static void pcr_extend(const char *tcti, unsigned pcr, const uint8_t digest[32])
+{
+    TSS2_TCTI_CONTEXT *t = NULL;
+    ESYS_CONTEXT *esys = NULL;
+    TPML_DIGEST_VALUES values = {.count = 1};
+    ESYS_TR handle = ESYS_TR_PCR0 + pcr;
+
+    values.digests[0].hashAlg = TPM2_ALG_SHA256;
+    memcpy(values.digests[0].digest.sha256, digest, 32);
+    assert_int_equal(Tss2_TctiLdr_Initialize(tcti, &t), TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_Initialize(&esys, t, NULL), TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_PCR_Extend(esys, handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+                                     &values),
+                     TSS2_RC_SUCCESS);
+    Esys_Finalize(&esys);
+    Tss2_TctiLdr_Finalize(&t);
+}
+
+static atea_attester *attester(const char *tcti, atea_tpm_ak_alg alg, const char *pcrs)
+{
+    atea_tpm_attester_opts o;
+    atea_attester *a = NULL;
+    atea_tpm_attester_opts_default(&o);
+    o.tcti = tcti;
+    o.ak_alg = alg;
+    if (pcrs != NULL) {
+        o.pcrs = pcrs;
+    }
+    EXPECT_OK(atea_tpm_attester_new(&o, &a));
+    return a;
+}
+
+/* One quote with a throwaway attester (swtpm serves one connection at a time). */
+static void quote_once(const char *tcti, atea_tpm_ak_alg alg, const char *pcrs,
+                       const uint8_t *report_data, atea_tpm_quote *q, uint8_t ak_hash[32])
+{
+    atea_attester *a = attester(tcti, alg, pcrs);
+    EXPECT_OK(atea_tpm_attester_quote(a, report_data, q));
+    SHA256(q->ak_spki.data, q->ak_spki.len, ak_hash);
+    atea_attester_free(a);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    atea_test_rng rng = {.state = 7};
+    uint8_t other[32];
+
+    assert_non_null(f);
+    *state = f;
+    atea_test_swtpm_start_or_fail(&f->tpm_a);
+    atea_test_swtpm_start_or_fail(&f->tpm_b);
+    atea_test_rng_fill(&rng, f->report_data, sizeof(f->report_data));
+    pcr_extend(f->tpm_a.tcti, 7, EXTEND_DIGEST);
+    quote_once(f->tpm_a.tcti, ATEA_TPM_AK_RSA_PSS, NULL, f->report_data, &f->quote_pss,
+               f->trust_rsa);
+    quote_once(f->tpm_a.tcti, ATEA_TPM_AK_RSA_SSA, "sha256:7,16", f->report_data, &f->quote_ssa,
+               f->trust_rsa + 32);
+    f->att_a = attester(f->tpm_a.tcti, ATEA_TPM_AK_ECC_P256, NULL);
+    f->att_b = attester(f->tpm_b.tcti, ATEA_TPM_AK_ECC_P256, NULL);
+    EXPECT_OK(atea_tpm_attester_quote(f->att_a, f->report_data, &f->quote_a));
+    EXPECT_OK(atea_tpm_attester_quote(f->att_b, f->report_data, &f->quote_b));
+    SHA256(f->quote_a.ak_spki.data, f->quote_a.ak_spki.len, f->trust_a);
+    SHA256(f->quote_b.ak_spki.data, f->quote_b.ak_spki.len, other);
+    /* Two independent TPMs: different endorsement seeds, different AKs. */
+    assert_memory_not_equal(f->trust_a, other, 32);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    atea_tpm_quote_free(&f->quote_a);
+    atea_tpm_quote_free(&f->quote_b);
+    atea_tpm_quote_free(&f->quote_pss);
+    atea_tpm_quote_free(&f->quote_ssa);
+    atea_attester_free(f->att_a);
+    atea_attester_free(f->att_b);
+    atea_test_swtpm_stop(&f->tpm_a);
+    atea_test_swtpm_stop(&f->tpm_b);
+    free(f);
+    return 0;
+}
+
+static atea_tpm_evidence evidence_of(const atea_tpm_quote *q)
+{
+    atea_tpm_evidence ev = {
+        .attest = {q->attest.data, q->attest.len},
+        .signature = {q->signature.data, q->signature.len},
+        .pcrs = {q->pcrs.data, q->pcrs.len},
+        .ak_spki = {q->ak_spki.data, q->ak_spki.len},
+    };
+    return ev;
+}
+
+/* Verify ev against trust, expecting want; returns the appraisal (caller frees). */
+static atea_appraisal *verify(const atea_tpm_evidence *ev, const uint8_t *trust, size_t n,
+                              const uint8_t *report_data, atea_err want)
+{
+    atea_appraisal *a = NULL;
+    atea_verify_env env = {.expected_report_data = report_data, .now = 1800000000};
+    atea_tpm_trust t = {.ak_sha256 = trust, .count = n};
+    EXPECT_OK(atea_appraisal_new(&a));
+    EXPECT_ERR(atea_tpm_verify(&env, &t, ev, a), want);
+    if (want != ATEA_OK) {
+        /* Every hard failure is also a contraindicating reason in the result. */
+        assert_true(atea_appraisal_has_reason(a, want));
+        assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
+    }
+    return a;
+}
+
+static void expect_verify(const atea_tpm_evidence *ev, const uint8_t *trust, size_t n,
+                          const uint8_t *report_data, atea_err want)
+{
+    atea_appraisal_free(verify(ev, trust, n, report_data, want));
+}
+
+static void assert_claim_bytes(const atea_appraisal *a, const char *name, const uint8_t *want,
+                               size_t len)
+{
+    const atea_claim *c = atea_appraisal_find_claim(a, "tpm", name);
+    if (c == NULL) {
+        fail_msg("claim tpm.%s missing", name);
+    }
+    assert_int_equal(c->type, ATEA_CLAIM_BYTES);
+    assert_int_equal(c->bytes.len, len);
+    assert_memory_equal(c->bytes.data, want, len);
+}
+
+static void assert_claim_int(const atea_appraisal *a, const char *name, int64_t want)
+{
+    const atea_claim *c = atea_appraisal_find_claim(a, "tpm", name);
+    if (c == NULL) {
+        fail_msg("claim tpm.%s missing", name);
+    }
+    assert_int_equal(c->type, ATEA_CLAIM_INT);
+    assert_int_equal(c->i, want);
+}
+
+static void test_quote_verifies_with_exact_claims(void **state)
+{
+    fixture *f = *state;
+    atea_tpm_evidence ev = evidence_of(&f->quote_a);
+    atea_appraisal *a = verify(&ev, f->trust_a, 1, f->report_data, ATEA_OK);
+    TPMS_ATTEST tss = {0};
+    uint8_t zero[32] = {0};
+    uint8_t pcr7_input[64];
+    uint8_t pcr7[32];
+    char name[8];
+
+    assert_int_equal(atea_appraisal_status(a), ATEA_EAR_AFFIRMING);
+    assert_string_equal(atea_appraisal_submod_platform(a, 0), "tpm2");
+    assert_claim_bytes(a, "ak_hash", f->trust_a, 32);
+    assert_claim_bytes(a, "report_data", f->report_data, 64);
+    /* Clock fields, read independently with tpm2-tss's own unmarshaller. */
+    assert_int_equal(Tss2_MU_TPMS_ATTEST_Unmarshal(f->quote_a.attest.data, f->quote_a.attest.len,
+                                                   NULL, &tss),
+                     TSS2_RC_SUCCESS);
+    assert_claim_int(a, "clock", (int64_t)tss.clockInfo.clock);
+    assert_claim_int(a, "reset_count", tss.clockInfo.resetCount);
+    assert_claim_int(a, "restart_count", tss.clockInfo.restartCount);
+    assert_claim_int(a, "firmware_version", (int64_t)tss.firmwareVersion);
+    assert_string_equal(atea_appraisal_find_claim(a, "tpm", "pcr_bank")->str, "sha256");
+    /* Fresh TPM: PCRs 0..6 are zero; PCR 7 = SHA-256(0^32 || EXTEND_DIGEST). */
+    for (unsigned i = 0; i < 7; i++) {
+        snprintf(name, sizeof(name), "pcr%u", i);
+        assert_claim_bytes(a, name, zero, 32);
+    }
+    memset(pcr7_input, 0, 32);
+    memcpy(pcr7_input + 32, EXTEND_DIGEST, 32);
+    SHA256(pcr7_input, sizeof(pcr7_input), pcr7);
+    assert_claim_bytes(a, "pcr7", pcr7, 32);
+    assert_null(atea_appraisal_find_claim(a, "tpm", "pcr8"));
+    atea_appraisal_free(a);
+}
+
+static void test_rsa_aks_verify(void **state)
+{
+    fixture *f = *state;
+    atea_tpm_evidence pss = evidence_of(&f->quote_pss);
+    atea_tpm_evidence ssa = evidence_of(&f->quote_ssa);
+    atea_appraisal *a = verify(&ssa, f->trust_rsa, 2, f->report_data, ATEA_OK);
+
+    expect_verify(&pss, f->trust_rsa, 2, f->report_data, ATEA_OK);
+    /* The "sha256:7,16" selection gives exactly those two PCR claims. */
+    assert_non_null(atea_appraisal_find_claim(a, "tpm", "pcr7"));
+    assert_non_null(atea_appraisal_find_claim(a, "tpm", "pcr16"));
+    assert_null(atea_appraisal_find_claim(a, "tpm", "pcr0"));
+    atea_appraisal_free(a);
+    /* Each RSA AK is trusted only through its own hash. */
+    expect_verify(&pss, f->trust_rsa + 32, 1, f->report_data, ATEA_ERR_TPM_AK_UNTRUSTED);
+}
+
+static void test_report_data_mismatch(void **state)
+{
+    fixture *f = *state;
+    atea_tpm_evidence ev = evidence_of(&f->quote_a);
+    uint8_t other[ATEA_REPORT_DATA_LEN];
+    atea_appraisal *a = NULL;
+
+    memcpy(other, f->report_data, sizeof(other));
+    other[63] ^= 0x01;
+    expect_verify(&ev, f->trust_a, 1, other, ATEA_ERR_TPM_REPORT_DATA);
+    /* No expected report_data: verifies, but the result says nothing bound it (WARNING). */
+    a = verify(&ev, f->trust_a, 1, NULL, ATEA_OK);
+    assert_int_equal(atea_appraisal_status(a), ATEA_EAR_WARNING);
+    assert_true(atea_appraisal_has_reason(a, ATEA_ERR_TPM_REPORT_DATA));
+    atea_appraisal_free(a);
+}
+
+static void test_altered_pcr_value(void **state)
+{
+    fixture *f = *state;
+    atea_buf pcrs = {0};
+    atea_tpm_evidence ev = evidence_of(&f->quote_a);
+
+    EXPECT_OK(atea_buf_set(&pcrs, f->quote_a.pcrs.data, f->quote_a.pcrs.len));
+    pcrs.data[pcrs.len - 1] ^= 0x80; /* last byte of PCR 7 */
+    ev.pcrs = (atea_slice){pcrs.data, pcrs.len};
+    expect_verify(&ev, f->trust_a, 1, f->report_data, ATEA_ERR_TPM_PCR_DIGEST);
+    /* PCR values of another quote's selection (7,16): not what this quote signed. */
+    ev.pcrs = (atea_slice){f->quote_ssa.pcrs.data, f->quote_ssa.pcrs.len};
+    expect_verify(&ev, f->trust_a, 1, f->report_data, ATEA_ERR_TPM_PCR_SELECTION);
+    atea_buf_free(&pcrs);
+}
+
+static void test_wrong_ak(void **state)
+{
+    fixture *f = *state;
+    atea_tpm_evidence ev_b = evidence_of(&f->quote_b);
+    atea_appraisal *a = NULL;
+
+    /* tpm_b's AK is not trusted; its hash is still a claim for the policy layer. */
+    a = verify(&ev_b, f->trust_a, 1, f->report_data, ATEA_ERR_TPM_AK_UNTRUSTED);
+    assert_non_null(atea_appraisal_find_claim(a, "tpm", "ak_hash"));
+    atea_appraisal_free(a);
+    /* tpm_b's quote presented with tpm_a's (trusted) AK: the signature gives it away. */
+    ev_b.ak_spki = (atea_slice){f->quote_a.ak_spki.data, f->quote_a.ak_spki.len};
+    expect_verify(&ev_b, f->trust_a, 1, f->report_data, ATEA_ERR_TPM_SIGNATURE);
+    /* No trusted AK at all. */
+    ev_b = evidence_of(&f->quote_a);
+    expect_verify(&ev_b, NULL, 0, f->report_data, ATEA_ERR_TPM_NO_TRUSTED_AK);
+}
+
+/* Flip one bit of one part at offset off and expect want. */
+static void expect_flip(const fixture *f, int part, size_t off, uint8_t mask, atea_err want)
+{
+    atea_tpm_evidence ev = evidence_of(&f->quote_a);
+    atea_slice *s = part == 0 ? &ev.attest : &ev.signature;
+    atea_buf copy = {0};
+
+    EXPECT_OK(atea_buf_set(&copy, s->data, s->len));
+    assert_true(off < copy.len);
+    copy.data[off] ^= mask;
+    *s = (atea_slice){copy.data, copy.len};
+    expect_verify(&ev, f->trust_a, 1, f->report_data, want);
+    atea_buf_free(&copy);
+}
+
+static void test_bit_flips(void **state)
+{
+    fixture *f = *state;
+    size_t sig_len = f->quote_a.signature.len;
+    /* TPMS_ATTEST: magic(4) type(2) qualifiedSigner(2+34) extraData(2+64) clock(8)... */
+    const size_t extra_off = 4 + 2 + 2 + 34 + 2;
+    const size_t clock_off = extra_off + 64;
+
+    expect_flip(f, 1, sig_len - 1, 0x01, ATEA_ERR_TPM_SIGNATURE);  /* s */
+    expect_flip(f, 1, 8, 0x10, ATEA_ERR_TPM_SIGNATURE);            /* r */
+    expect_flip(f, 0, clock_off + 7, 0x01, ATEA_ERR_TPM_SIGNATURE); /* clock */
+    expect_flip(f, 0, extra_off, 0x01, ATEA_ERR_TPM_SIGNATURE);     /* extraData */
+    expect_flip(f, 0, f->quote_a.attest.len - 1, 0x01, ATEA_ERR_TPM_SIGNATURE); /* pcrDigest */
+    expect_flip(f, 0, 0, 0x01, ATEA_ERR_TPM_BAD_MAGIC);
+    expect_flip(f, 0, 5, 0x01, ATEA_ERR_TPM_NOT_QUOTE); /* 0x8018 -> 0x8019 (TPM_ST_ATTEST_COMMAND_AUDIT) */
+}
+
+/* Append one byte to one part. */
+static void expect_trailing(const fixture *f, int part, atea_err want)
+{
+    atea_tpm_evidence ev = evidence_of(&f->quote_a);
+    atea_slice *s = part == 0 ? &ev.attest : part == 1 ? &ev.signature : part == 2 ? &ev.pcrs
+                                                                                   : &ev.ak_spki;
+    uint8_t *copy = malloc(s->len + 1);
+
+    assert_non_null(copy);
+    memcpy(copy, s->data, s->len);
+    copy[s->len] = 0;
+    *s = (atea_slice){copy, s->len + 1};
+    expect_verify(&ev, f->trust_a, 1, f->report_data, want);
+    free(copy);
+}
+
+static void test_trailing_bytes(void **state)
+{
+    fixture *f = *state;
+    expect_trailing(f, 0, ATEA_ERR_TRAILING);
+    expect_trailing(f, 1, ATEA_ERR_TRAILING);
+    expect_trailing(f, 2, ATEA_ERR_TRAILING);
+    expect_trailing(f, 3, ATEA_ERR_TPM_BAD_AK);
+}
+
+static void test_truncation(void **state)
+{
+    fixture *f = *state;
+    for (int part = 0; part < 3; part++) {
+        atea_tpm_evidence ev = evidence_of(&f->quote_a);
+        atea_slice *s = part == 0 ? &ev.attest : part == 1 ? &ev.signature : &ev.pcrs;
+        size_t full = s->len;
+        s->len = 0;
+        expect_verify(&ev, f->trust_a, 1, f->report_data, ATEA_ERR_TPM_MISSING_PART);
+        /* Every cut of a well-formed structure ends inside a field or a TPM2B body. */
+        for (size_t len = 1; len < full; len++) {
+            s->len = len;
+            expect_verify(&ev, f->trust_a, 1, f->report_data, ATEA_ERR_TRUNCATED);
+        }
+    }
+}
+
+static void test_cmw_collection_carries_the_parts(void **state)
+{
+    fixture *f = *state;
+    atea_binding binding = {0};
+    atea_buf cmw = {0};
+    atea_cbor_rd c;
+    atea_slice key;
+    atea_slice value;
+    atea_slice type;
+    atea_tpm_evidence ev = {0};
+    size_t n = 0;
+
+    memcpy(binding.report_data, f->report_data, sizeof(binding.report_data));
+    EXPECT_OK(atea_attester_attest(f->att_a, &binding, &cmw));
+    /* RFC 9999 collection: {"__cmwc_t": type, label: [media-type, bytes, ind], ...}. */
+    atea_cbor_rd_init(&c, cmw.data, cmw.len);
+    EXPECT_OK(atea_cbor_read_map(&c, &n));
+    assert_int_equal(n, 5);
+    EXPECT_OK(atea_cbor_read_tstr(&c, &key));
+    EXPECT_OK(atea_cbor_read_tstr(&c, &type));
+    assert_int_equal(type.len, strlen(ATEA_TPM_CMW_TYPE));
+    assert_memory_equal(type.data, ATEA_TPM_CMW_TYPE, type.len);
+    for (size_t i = 1; i < n; i++) {
+        size_t items = 0;
+        EXPECT_OK(atea_cbor_read_tstr(&c, &key));
+        EXPECT_OK(atea_cbor_read_array(&c, &items));
+        EXPECT_OK(atea_cbor_read_tstr(&c, &type));
+        EXPECT_OK(atea_cbor_read_bstr(&c, &value));
+        if (items == 3) {
+            uint64_t ind = 0;
+            EXPECT_OK(atea_cbor_read_uint(&c, &ind));
+            assert_int_equal(ind, 4);
+        }
+        atea_slice *dst = key.len == 5 && memcmp(key.data, "quote", 5) == 0 ? &ev.attest
+                          : key.len == 3 && memcmp(key.data, "sig", 3) == 0  ? &ev.signature
+                          : key.len == 4 && memcmp(key.data, "pcrs", 4) == 0 ? &ev.pcrs
+                                                                             : &ev.ak_spki;
+        *dst = value;
+    }
+    EXPECT_OK(atea_cbor_end(&c));
+    expect_verify(&ev, f->trust_a, 1, f->report_data, ATEA_OK);
+    atea_buf_free(&cmw);
+}
+
+static void test_attester_config_errors(void **state)
+{
+    fixture *f = *state;
+    atea_tpm_attester_opts o;
+    atea_attester *a = NULL;
+    const char *bad_pcrs[] = {"sha256", "md5:0", "sha256:24", "sha256:3-1", "sha256:0,", "sha256:x"};
+
+    (void)f;
+    for (size_t i = 0; i < sizeof(bad_pcrs) / sizeof(bad_pcrs[0]); i++) {
+        atea_tpm_attester_opts_default(&o);
+        o.tcti = "swtpm:host=127.0.0.1,port=1";
+        o.pcrs = bad_pcrs[i];
+        EXPECT_ERR(atea_tpm_attester_new(&o, &a), ATEA_ERR_TPM_CONFIG);
+        assert_null(a);
+    }
+    atea_tpm_attester_opts_default(&o);
+    o.tcti = "swtpm:host=127.0.0.1,port=1";
+    EXPECT_ERR(atea_tpm_attester_new(&o, &a), ATEA_ERR_TPM_UNAVAILABLE);
+    /* The quote entry point only accepts a TPM attester. */
+    atea_tpm_quote q;
+    atea_attester not_tpm = {.platform = "sim"};
+    EXPECT_ERR(atea_tpm_attester_quote(&not_tpm, f->report_data, &q), ATEA_ERR_INVALID_ARG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quote_verifies_with_exact_claims),
+        cmocka_unit_test(test_rsa_aks_verify),
+        cmocka_unit_test(test_report_data_mismatch),
+        cmocka_unit_test(test_altered_pcr_value),
+        cmocka_unit_test(test_wrong_ak),
+        cmocka_unit_test(test_bit_flips),
+        cmocka_unit_test(test_trailing_bytes),
+        cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_cmw_collection_carries_the_parts),
+        cmocka_unit_test(test_attester_config_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
