@@ -1,0 +1,276 @@
+/*
+ * The TDX verifier (include/atea/tdx.h): evidence-formats.md §2.5 A steps 1-7 on a parsed quote,
+ * then the collateral (tdx_appraise.c). Every check leaves a reason in the appraisal; a hard
+ * failure is recorded as CONTRAINDICATED with its detail and returned.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "atea/errors_verify.h"
+#include "core/check.h"
+#include "verify/tdx_verify.h"
+
+/* Intel's TD quoting enclave (evidence-formats.md §2.5 A.6; Intel's TD_QE identity). */
+static const uint8_t TD_QE_MRSIGNER[32] = {
+    0xdc, 0x9e, 0x2a, 0x7c, 0x6f, 0x94, 0x8f, 0x17, 0x47, 0x4e, 0x34, 0xa7, 0xfc, 0x43, 0xed, 0x03,
+    0x0f, 0x7c, 0x15, 0x63, 0xf1, 0xba, 0xbd, 0xdf, 0x63, 0x40, 0xc8, 0x2e, 0x0e, 0x54, 0xa8, 0xc5};
+#define TD_QE_ISVPRODID 2
+
+atea_err atea__tdx_reason(tdx_verify_ctx *v, atea_ear_status tier, atea_err code, const char *fmt,
+                          ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return atea_appraisal_add_reason(v->out, TDX_SUBMOD, tier, code, "%s", msg);
+}
+
+typedef struct body_claim {
+    const char *name;
+    size_t off;
+    size_t len;
+} body_claim;
+
+#define BODY_FIELD(name, field)                                                                    \
+    {name, offsetof(atea_tdx_td_body, field), sizeof(((atea_tdx_td_body *)0)->field)}
+
+static const body_claim BODY_CLAIMS[] = {
+    BODY_FIELD("mrtd", mrtd),
+    {"rtmr0", offsetof(atea_tdx_td_body, rtmr) + 0 * ATEA_TDX_MR_LEN, ATEA_TDX_MR_LEN},
+    {"rtmr1", offsetof(atea_tdx_td_body, rtmr) + 1 * ATEA_TDX_MR_LEN, ATEA_TDX_MR_LEN},
+    {"rtmr2", offsetof(atea_tdx_td_body, rtmr) + 2 * ATEA_TDX_MR_LEN, ATEA_TDX_MR_LEN},
+    {"rtmr3", offsetof(atea_tdx_td_body, rtmr) + 3 * ATEA_TDX_MR_LEN, ATEA_TDX_MR_LEN},
+    BODY_FIELD("mrconfigid", mrconfigid),
+    BODY_FIELD("mrowner", mrowner),
+    BODY_FIELD("mrownerconfig", mrownerconfig),
+    BODY_FIELD("mrseam", mrseam),
+    BODY_FIELD("mrsignerseam", mrsignerseam),
+    BODY_FIELD("td_attributes", td_attributes),
+    BODY_FIELD("xfam", xfam),
+    BODY_FIELD("tee_tcb_svn", tee_tcb_svn),
+    BODY_FIELD("report_data", report_data),
+};
+
+static const body_claim BODY_CLAIMS_TDX15[] = {
+    BODY_FIELD("tee_tcb_svn2", tee_tcb_svn2),
+    BODY_FIELD("mrservicetd", mrservicetd),
+};
+
+static atea_err add_body_claims(tdx_verify_ctx *v, const atea_tdx_quote *q)
+{
+    atea_err err = ATEA_OK;
+    const uint8_t *body = (const uint8_t *)&q->body;
+    ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "version", q->version));
+    ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "body_type", q->body_type));
+    for (size_t i = 0; i < ATEA_ARRAY_LEN(BODY_CLAIMS); i++) {
+        ATEA_TRY(atea_appraisal_claim_bytes(v->out, TDX_SUBMOD, BODY_CLAIMS[i].name,
+                                            body + BODY_CLAIMS[i].off, BODY_CLAIMS[i].len));
+    }
+    for (size_t i = 0; q->body.is_tdx15 && i < ATEA_ARRAY_LEN(BODY_CLAIMS_TDX15); i++) {
+        ATEA_TRY(atea_appraisal_claim_bytes(v->out, TDX_SUBMOD, BODY_CLAIMS_TDX15[i].name,
+                                            body + BODY_CLAIMS_TDX15[i].off,
+                                            BODY_CLAIMS_TDX15[i].len));
+    }
+    /* TDATTRIBUTES bit 0 = DEBUG (Intel TDX module ABI, TD attributes). */
+    ATEA_TRY(atea_appraisal_claim_bool(v->out, TDX_SUBMOD, "debug", q->body.td_attributes[0] & 1));
+out:
+    return err;
+}
+
+/* §2.5 A.3, A.4, A.6: the QE report is signed by the PCK key, commits to the attestation key
+ * and QE auth data, and comes from Intel's TD QE. */
+static atea_err check_qe(tdx_verify_ctx *v, const atea_tdx_quote *q)
+{
+    atea_err err = ATEA_OK;
+    uint8_t expect[64] = {0};
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    const atea_tdx_qe_report *qe = &q->qe_report;
+    ATEA_ENSURE_ALLOC(md);
+    ATEA_ENSURE_MSG(atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature,
+                                          q->qe_report_raw.data, q->qe_report_raw.len),
+                    ATEA_ERR_TDX_QE_REPORT_SIGNATURE,
+                    "the QE report signature does not verify with the PCK certificate's key");
+    ATEA_ENSURE(EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+                    EVP_DigestUpdate(md, q->attestation_key, sizeof(q->attestation_key)) == 1 &&
+                    EVP_DigestUpdate(md, q->qe_auth_data.data, q->qe_auth_data.len) == 1 &&
+                    EVP_DigestFinal_ex(md, expect, NULL) == 1,
+                ATEA_ERR_INTERNAL);
+    ATEA_ENSURE_MSG(atea_ct_equal(expect, qe->report_data, sizeof(expect)),
+                    ATEA_ERR_TDX_QE_BINDING,
+                    "QE REPORTDATA is not SHA-256(attestation key || %zu bytes of QE auth data) "
+                    "|| 32 zero bytes", q->qe_auth_data.len);
+    ATEA_ENSURE_MSG(memcmp(qe->mrsigner, TD_QE_MRSIGNER, sizeof(TD_QE_MRSIGNER)) == 0 &&
+                        qe->isvprodid == TD_QE_ISVPRODID,
+                    ATEA_ERR_TDX_QE_IDENTITY,
+                    "QE MRSIGNER %02x%02x%02x%02x.. ISVPRODID %u is not Intel's TD QE "
+                    "(dc9e2a7c.., 2)", qe->mrsigner[0], qe->mrsigner[1], qe->mrsigner[2],
+                    qe->mrsigner[3], qe->isvprodid);
+    ATEA_TRY(atea_appraisal_claim_bytes(v->out, TDX_SUBMOD, "qe_mrsigner", qe->mrsigner,
+                                        sizeof(qe->mrsigner)));
+    ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "qe_isvsvn", qe->isvsvn));
+    ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
+                              "QE report signed by the PCK key, bound to the attestation key, "
+                              "from Intel's TD QE (ISVSVN %u)", qe->isvsvn));
+out:
+    EVP_MD_CTX_free(md);
+    return err;
+}
+
+/* §2.5 A.5: the attestation key signs header || body exactly as they appear in the quote. */
+static atea_err check_quote_signature(tdx_verify_ctx *v, const atea_tdx_quote *q)
+{
+    atea_err err = ATEA_OK;
+    EVP_PKEY *ak = NULL;
+    ATEA_TRY(atea__tdx_p256_key(q->attestation_key, &ak));
+    ATEA_ENSURE_MSG(atea__tdx_p256_verify(ak, q->signature, q->signed_region.data,
+                                          q->signed_region.len),
+                    ATEA_ERR_TDX_QUOTE_SIGNATURE,
+                    "the quote signature over bytes 0..%zu does not verify with the attestation "
+                    "key", q->signed_region.len - 1);
+    ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
+                              "quote signature verified (%zu signed bytes)", q->signed_region.len));
+out:
+    EVP_PKEY_free(ak);
+    return err;
+}
+
+/* §2.5 A.7: REPORTDATA must carry this connection's binder (profile.md §3). */
+static atea_err check_report_data(tdx_verify_ctx *v, const atea_tdx_quote *q)
+{
+    atea_err err = ATEA_OK;
+    if (v->env->expected_report_data == NULL) {
+        ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_BINDING_MISSING,
+                                  "no expected REPORTDATA was given: the quote is not shown to "
+                                  "belong to this connection"));
+        goto out;
+    }
+    ATEA_ENSURE_MSG(atea_ct_equal(q->body.report_data, v->env->expected_report_data,
+                                  ATEA_TDX_REPORT_DATA_LEN),
+                    ATEA_ERR_TDX_REPORT_DATA,
+                    "REPORTDATA does not match the binder for this connection (quote has "
+                    "%02x%02x%02x%02x..)", q->body.report_data[0], q->body.report_data[1],
+                    q->body.report_data[2], q->body.report_data[3]);
+    ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
+                              "REPORTDATA matches the binder for this connection"));
+out:
+    return err;
+}
+
+/* A debug TD or non-zero SEAM attributes: reported, the policy decides. */
+static atea_err check_attributes(tdx_verify_ctx *v, const atea_tdx_quote *q)
+{
+    atea_err err = ATEA_OK;
+    static const uint8_t zero[8] = {0};
+    if (q->body.td_attributes[0] & 1) {
+        ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_TD_ATTRIBUTES,
+                                  "the TD runs in debug mode (TDATTRIBUTES.DEBUG = 1): its memory "
+                                  "and registers are readable by the host"));
+    }
+    if (memcmp(q->body.seam_attributes, zero, sizeof(zero)) != 0) {
+        ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_TD_ATTRIBUTES,
+                                  "SEAMATTRIBUTES are not zero (a debug TDX module?)"));
+    }
+out:
+    return err;
+}
+
+static atea_err verify_steps(tdx_verify_ctx *v, const uint8_t *quote, size_t len)
+{
+    atea_err err = ATEA_OK;
+    atea_tdx_quote q;
+    ATEA_TRY(atea_tdx_quote_parse(quote, len, &q));
+    ATEA_TRY(add_body_claims(v, &q));
+    if (q.trailing_len > 0) {
+        ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
+                                  "%zu unsigned bytes after the signature data were ignored",
+                                  q.trailing_len));
+    }
+    ATEA_TRY(atea__tdx_pck_chain(v, &q));
+    ATEA_TRY(atea_appraisal_claim_bytes(v->out, TDX_SUBMOD, "fmspc", v->pck->info.fmspc,
+                                        sizeof(v->pck->info.fmspc)));
+    ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "pce_svn", v->pck->info.pcesvn));
+    ATEA_TRY(check_qe(v, &q));
+    ATEA_TRY(check_quote_signature(v, &q));
+    ATEA_TRY(check_report_data(v, &q));
+    ATEA_TRY(check_attributes(v, &q));
+    ATEA_TRY(atea__tdx_appraise_collateral(v, &q));
+out:
+    return err;
+}
+
+/* Run the checks on a declared submodule; a failure becomes a CONTRAINDICATED reason. */
+static atea_err verify_declared(tdx_verify_ctx *v, const uint8_t *quote, size_t len)
+{
+    atea_err err = verify_steps(v, quote, len);
+    if (err != ATEA_OK) {
+        char detail[sizeof(atea_err_last()->detail)];
+        snprintf(detail, sizeof(detail), "%s", atea_err_detail(err));
+        /* the original failure is what the caller needs; a failure to record it is secondary,
+         * and recording may have replaced the thread's failure detail, so it is restored */
+        atea_err recorded = atea__tdx_reason(v, ATEA_EAR_CONTRAINDICATED, err, "%s", detail);
+        if (recorded == ATEA_OK) {
+            recorded = atea_appraisal_tvector(v->out, TDX_SUBMOD, "hardware",
+                                              ATEA_EAR_CONTRAINDICATED);
+        }
+        (void)recorded;
+        (void)atea__err_set(err, __FILE__, __LINE__, "%s", detail);
+    }
+    X509_free(v->local_pck.leaf);
+    EVP_PKEY_free(v->local_pck.leaf_key);
+    return err;
+}
+
+atea_err atea_tdx_verify_with(const atea_verify_env *env, atea_tdx_collateral *coll,
+                              const uint8_t *quote, size_t len, atea_appraisal *out)
+{
+    atea_err err = ATEA_OK;
+    tdx_verify_ctx v;
+    ATEA_ENSURE(env != NULL && quote != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
+    memset(&v, 0, sizeof(v));
+    v.env = env;
+    v.coll = coll;
+    v.out = out;
+    ATEA_TRY(atea_appraisal_add_submod(out, TDX_SUBMOD, "intel-tdx"));
+    ATEA_TRY(verify_declared(&v, quote, len));
+out:
+    return err;
+}
+
+atea_err atea_tdx_verify(const atea_verify_env *env, const uint8_t *quote, size_t len,
+                         atea_appraisal *out)
+{
+    atea_err err = ATEA_OK;
+    atea_tdx_collateral *coll = NULL;
+    tdx_verify_ctx v;
+    ATEA_ENSURE(env != NULL && quote != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
+    memset(&v, 0, sizeof(v));
+    v.env = env;
+    v.out = out;
+    ATEA_TRY(atea_appraisal_add_submod(out, TDX_SUBMOD, "intel-tdx"));
+    if (env->collateral_dir != NULL) {
+        ATEA_TRY(atea_tdx_collateral_new(&coll));
+        err = atea_tdx_collateral_load_dir(coll, env->collateral_dir, NULL);
+        if (err == ATEA_ERR_TDX_COLLATERAL_MISSING) {
+            /* e.g. a TCB info without its signing chain: verify without collateral */
+            ATEA_TRY(atea__tdx_reason(&v, ATEA_EAR_WARNING, err, "%s", atea_err_detail(err)));
+            atea_tdx_collateral_free(coll);
+            coll = NULL;
+        } else if (err != ATEA_OK) {
+            char detail[sizeof(atea_err_last()->detail)];
+            atea_err load_err = err;
+            snprintf(detail, sizeof(detail), "collateral in %s: %s", env->collateral_dir,
+                     atea_err_detail(err));
+            ATEA_TRY(atea__tdx_reason(&v, ATEA_EAR_CONTRAINDICATED, load_err, "%s", detail));
+            ATEA_FAIL(load_err, "%s", detail);
+        }
+    }
+    v.coll = coll;
+    ATEA_TRY(verify_declared(&v, quote, len));
+out:
+    atea_tdx_collateral_free(coll);
+    return err;
+}
