@@ -1,0 +1,154 @@
+/* `atea inspect` support: an indented, human-readable description of a CMW. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmw/cmw_internal.h"
+#include "core/check.h"
+
+#define DUMP_PREVIEW_BYTES 32u
+
+static const char *form_name(atea_cmw_form form)
+{
+    switch (form) {
+    case ATEA_CMW_FORM_UNKNOWN:
+        return "unknown";
+    case ATEA_CMW_FORM_CBOR_RECORD:
+        return "CBOR record";
+    case ATEA_CMW_FORM_CBOR_TAG:
+        return "CBOR tag";
+    case ATEA_CMW_FORM_CBOR_COLLECTION:
+        return "CBOR collection";
+    case ATEA_CMW_FORM_JSON_RECORD:
+        return "JSON record";
+    case ATEA_CMW_FORM_JSON_COLLECTION:
+        return "JSON collection";
+    }
+    return "unknown";
+}
+
+static atea_err printf_wr(atea_wr *out, unsigned indent, const char *fmt, ...) ATEA_PRINTF(3, 4);
+
+/* One line: indent, formatted text (truncated at 600 bytes), newline. */
+static atea_err printf_wr(atea_wr *out, unsigned indent, const char *fmt, ...)
+{
+    atea_err err = ATEA_OK;
+    char line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    ATEA_ENSURE(n >= 0, ATEA_ERR_INTERNAL);
+    for (unsigned i = 0; i < indent; i++) {
+        ATEA_TRY(atea_wr_bytes(out, "  ", 2));
+    }
+    ATEA_TRY(atea_wr_bytes(out, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1));
+    ATEA_TRY(atea_wr_u8(out, '\n'));
+out:
+    return err;
+}
+
+static void ind_names(uint32_t ind, char *buf, size_t size)
+{
+    static const char *const names[5] = {"reference values", "endorsements", "evidence",
+                                         "attestation results", "appraisal policy"};
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned bit = 0; bit < 5; bit++) {
+        if ((ind & (1u << bit)) != 0 && used < size) {
+            int n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "", names[bit]);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+}
+
+static atea_err dump_value(const atea_buf *v, atea_wr *out, unsigned indent)
+{
+    atea_err err = ATEA_OK;
+    char hex[2 * DUMP_PREVIEW_BYTES + 1];
+    size_t shown = v->len < DUMP_PREVIEW_BYTES ? v->len : DUMP_PREVIEW_BYTES;
+    ATEA_TRY(atea_hex_encode(v->data, shown, hex, sizeof(hex)));
+    ATEA_TRY(printf_wr(out, indent, "value: %zu bytes: %s%s", v->len, hex,
+                       shown < v->len ? "..." : ""));
+out:
+    return err;
+}
+
+static atea_err dump_type(const atea_cmw *n, atea_wr *out, unsigned indent)
+{
+    atea_err err = ATEA_OK;
+    if (n->media_type == NULL) {
+        ATEA_TRY(printf_wr(out, indent, "type: Content-Format %u", (unsigned)n->content_format));
+        goto out;
+    }
+    atea_cmw_mt mt = atea_cmw_media_type_lookup(n->media_type, strlen(n->media_type));
+    if (mt == ATEA_CMW_MT_UNKNOWN) {
+        ATEA_TRY(printf_wr(out, indent, "type: \"%s\"", n->media_type));
+    } else {
+        ATEA_TRY(printf_wr(out, indent, "type: \"%s\" (%s)", n->media_type,
+                           atea_cmw_media_type_desc(mt)));
+    }
+out:
+    return err;
+}
+
+static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, const char *label)
+{
+    atea_err err = ATEA_OK;
+    char names[96];
+    switch (n->kind) {
+    case ATEA_CMW_RECORD:
+        ATEA_TRY(printf_wr(out, indent, "%srecord", label));
+        ATEA_TRY(dump_type(n, out, indent + 2));
+        if (n->ind != 0) {
+            ind_names(n->ind, names, sizeof(names));
+            ATEA_TRY(printf_wr(out, indent + 2, "ind: %u (%s)", (unsigned)n->ind, names));
+        }
+        ATEA_TRY(dump_value(&n->value, out, indent + 2));
+        break;
+    case ATEA_CMW_TAG:
+        ATEA_TRY(printf_wr(out, indent, "%stag %llu (Content-Format %u)", label,
+                           (unsigned long long)n->tag, (unsigned)n->content_format));
+        ATEA_TRY(dump_value(&n->value, out, indent + 2));
+        break;
+    case ATEA_CMW_COLLECTION:
+        ATEA_TRY(printf_wr(out, indent, "%scollection, %zu entries", label, n->n_entries));
+        if (n->ctype != NULL) {
+            ATEA_TRY(printf_wr(out, indent + 2, "__cmwc_t: \"%s\"", n->ctype));
+        }
+        for (size_t i = 0; i < n->n_entries; i++) {
+            char lab[ATEA_CMW_MAX_LABEL_LEN + 32];
+            const atea_cmw_label *l = &n->entries[i].label;
+            if (l->is_text) {
+                snprintf(lab, sizeof(lab), "\"%s\": ", l->text);
+            } else {
+                snprintf(lab, sizeof(lab), "%lld: ", (long long)l->num);
+            }
+            ATEA_TRY(dump_node(n->entries[i].cmw, out, indent + 2, lab));
+        }
+        break;
+    }
+out:
+    return err;
+}
+
+atea_err atea_cmw_dump(const uint8_t *in, size_t len, struct atea_wr *out)
+{
+    atea_err err = ATEA_OK;
+    atea_cmw *tree = NULL;
+    ATEA_ENSURE(out != NULL && (in != NULL || len == 0), ATEA_ERR_INVALID_ARG);
+    atea_cmw_form form = atea_cmw_demux(in, len);
+    ATEA_TRY(printf_wr(out, 0, "CMW (%s), %zu bytes", form_name(form), len));
+    atea_err decoded = atea_cmw_decode(in, len, NULL, &tree);
+    if (decoded != ATEA_OK) {
+        /* Keep the decoder's detail: it says what is wrong and at which offset or path. */
+        char detail[sizeof(atea_err_last()->detail)];
+        snprintf(detail, sizeof(detail), "%s", atea_err_detail(decoded));
+        ATEA_TRY(printf_wr(out, 1, "malformed: %s: %s", atea_err_name(decoded), detail));
+        ATEA_FAIL(decoded, "%s", detail);
+    }
+    ATEA_TRY(dump_node(tree, out, 1, ""));
+out:
+    atea_cmw_free(tree);
+    return err;
+}
