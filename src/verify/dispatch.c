@@ -1,0 +1,201 @@
+/*
+ * From a CMW tree to platform verifiers (profile.md §5, docs/POLICY.md "Evidence types").
+ * One table maps atea's media types to verifiers; collections are either a platform's own
+ * (SNP report + certificate table, TPM quote parts) or composite evidence whose entries are
+ * dispatched one by one. Anything else is refused with a reason that names its type.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "atea/sim.h"
+#include "atea/snp.h"
+#include "atea/tdx.h"
+#include "atea/tsm.h"
+#include "core/check.h"
+#include "verify/dispatch.h"
+
+typedef atea_err (*platform_fn)(atea_dispatch *d, const uint8_t *data, size_t len,
+                                const atea_cmw *collection);
+
+atea_err atea__dispatch_failed(atea_dispatch *d, const char *what, atea_err failure)
+{
+    atea_err err = ATEA_OK;
+    char detail[sizeof(d->first_failure_detail)];
+    (void)snprintf(detail, sizeof(detail), "%s%s%s", what != NULL ? what : "",
+                   what != NULL ? ": " : "", atea_err_detail(failure));
+    if (d->first_failure == ATEA_OK) {
+        d->first_failure = failure;
+        memcpy(d->first_failure_detail, detail, sizeof(detail));
+    }
+    atea_logf(&d->log, ATEA_LOG_INFO, "verify: %s (%s)", detail, atea_err_name(failure));
+    if (!atea_appraisal_has_reason(d->out, failure)) {
+        ATEA_TRY(atea_appraisal_add_reason(d->out, NULL, ATEA_EAR_CONTRAINDICATED, failure, "%s",
+                                           detail));
+    }
+out:
+    return err;
+}
+
+static atea_err verify_tdx(atea_dispatch *d, const uint8_t *data, size_t len,
+                           const atea_cmw *collection)
+{
+    (void)collection;
+    return atea_tdx_verify(&d->env, data, len, d->out);
+}
+
+/* The certificate table that came with the report, if the collection has one. */
+static atea_err snp_certs_of(const atea_cmw *collection, atea_snp_certs *certs, int *have)
+{
+    atea_err err = ATEA_OK;
+    const atea_cmw *entry = NULL;
+    *have = 0;
+    if (collection != NULL) {
+        entry = atea_cmw_find(collection, ATEA_TSM_SNP_LABEL_CERTS);
+    }
+    if (entry == NULL) {
+        goto out;
+    }
+    ATEA_ENSURE_MSG(entry->kind == ATEA_CMW_RECORD && entry->media_type != NULL &&
+                        strcmp(entry->media_type, ATEA_TSM_SNP_MT_CERTS) == 0,
+                    ATEA_ERR_EVIDENCE_TYPE_UNKNOWN,
+                    "entry \"%s\" of the SNP collection is not a %s record",
+                    ATEA_TSM_SNP_LABEL_CERTS, ATEA_TSM_SNP_MT_CERTS);
+    ATEA_TRY(atea_snp_cert_table_parse(entry->value.data, entry->value.len, certs));
+    *have = 1;
+out:
+    return err;
+}
+
+static atea_err verify_snp(atea_dispatch *d, const uint8_t *data, size_t len,
+                           const atea_cmw *collection)
+{
+    atea_err err = ATEA_OK;
+    atea_snp_certs certs;
+    int have = 0;
+    memset(&certs, 0, sizeof(certs));
+    ATEA_TRY(snp_certs_of(collection, &certs, &have));
+    ATEA_TRY(atea_snp_verify(&d->env, data, len, have ? &certs : NULL, d->out));
+out:
+    return err;
+}
+
+/* Sim evidence is refused before parsing unless the verifier was told to allow it: a relying
+ * party must opt in twice (here and in the policy) to be fooled by a simulator. */
+static atea_err verify_sim(atea_dispatch *d, const uint8_t *data, size_t len,
+                           const atea_cmw *collection)
+{
+    atea_err err = ATEA_OK;
+    (void)collection;
+    ATEA_ENSURE_MSG(d->allow_sim, ATEA_ERR_SIM_NOT_ALLOWED,
+                    "simulated-TEE evidence refused: this verifier does not allow the simulator "
+                    "(--allow-sim / atea_verify_opts.allow_sim)");
+    ATEA_TRY(atea_sim_verify(&d->env, d->policy, d->expected, data, len, d->out));
+out:
+    return err;
+}
+
+static const struct {
+    atea_cmw_mt mt;
+    platform_fn fn; /* NULL: recognised, but its verifier is not part of this build */
+} platforms[] = {
+    {ATEA_CMW_MT_TDX_QUOTE, verify_tdx},   {ATEA_CMW_MT_SNP_REPORT, verify_snp},
+    {ATEA_CMW_MT_CCA_TOKEN, NULL},         {ATEA_CMW_MT_TPM2_QUOTE, NULL},
+    {ATEA_CMW_MT_SIM_EVIDENCE, verify_sim},
+};
+
+static atea_err unknown_type(atea_dispatch *d, const char *type_name, const char *why)
+{
+    atea_err err = ATEA_OK;
+    (void)atea__err_set(ATEA_ERR_EVIDENCE_TYPE_UNKNOWN, __FILE__, __LINE__,
+                        "evidence of type '%.200s' %s (atea verifies TDX quotes, SNP reports, CCA "
+                        "tokens, TPM quotes and sim evidence)",
+                        type_name, why);
+    ATEA_TRY(atea__dispatch_failed(d, NULL, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN));
+out:
+    return err;
+}
+
+atea_err atea__dispatch_bytes(atea_dispatch *d, atea_cmw_mt mt, const char *type_name,
+                              const uint8_t *data, size_t len, const atea_cmw *collection)
+{
+    atea_err err = ATEA_OK;
+    for (size_t i = 0; i < ATEA_ARRAY_LEN(platforms); i++) {
+        if (platforms[i].mt != mt) {
+            continue;
+        }
+        if (platforms[i].fn == NULL) {
+            (void)atea__err_set(ATEA_ERR_PLATFORM_NOT_BUILT, __FILE__, __LINE__,
+                                "%s evidence: its verifier is not part of this build",
+                                atea_cmw_media_type_desc(mt));
+            ATEA_TRY(atea__dispatch_failed(d, NULL, ATEA_ERR_PLATFORM_NOT_BUILT));
+            goto out;
+        }
+        d->appraised++;
+        atea_err failure = platforms[i].fn(d, data, len, collection);
+        if (failure != ATEA_OK) {
+            ATEA_TRY(atea__dispatch_failed(d, atea_cmw_media_type_desc(mt), failure));
+        }
+        goto out;
+    }
+    ATEA_TRY(unknown_type(d, type_name,
+                          mt == ATEA_CMW_MT_EAR_JWT ? "is an attestation result, not evidence"
+                                                    : "is not one atea can verify"));
+out:
+    return err;
+}
+
+/* A collection that is one platform's evidence: its `label` entry is a record of type mt. */
+static const atea_cmw *platform_entry(const atea_cmw *collection, const char *label,
+                                      atea_cmw_mt mt)
+{
+    const atea_cmw *e = atea_cmw_find(collection, label);
+    if (e == NULL || e->kind != ATEA_CMW_RECORD || e->media_type == NULL) {
+        return NULL;
+    }
+    return atea_cmw_media_type_lookup(e->media_type, strlen(e->media_type)) == mt ? e : NULL;
+}
+
+static atea_err dispatch_collection(atea_dispatch *d, const atea_cmw *cmw, unsigned depth)
+{
+    atea_err err = ATEA_OK;
+    const atea_cmw *snp = platform_entry(cmw, ATEA_TSM_SNP_LABEL_REPORT, ATEA_CMW_MT_SNP_REPORT);
+    if (snp != NULL) {
+        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_SNP_REPORT, snp->media_type,
+                                      snp->value.data, snp->value.len, cmw));
+        goto out;
+    }
+    /* Composite evidence (specs.md §4.10): every entry is a piece of its own. */
+    for (size_t i = 0; i < cmw->n_entries; i++) {
+        ATEA_TRY(atea__dispatch_cmw(d, cmw->entries[i].cmw, depth + 1));
+    }
+out:
+    return err;
+}
+
+atea_err atea__dispatch_cmw(atea_dispatch *d, const atea_cmw *cmw, unsigned depth)
+{
+    atea_err err = ATEA_OK;
+    char name[48];
+    ATEA_ENSURE(cmw != NULL && depth <= ATEA_CMW_MAX_DEPTH, ATEA_ERR_INVALID_ARG);
+    switch (cmw->kind) {
+    case ATEA_CMW_COLLECTION:
+        ATEA_TRY(dispatch_collection(d, cmw, depth));
+        break;
+    case ATEA_CMW_RECORD:
+        if (cmw->media_type == NULL) {
+            (void)snprintf(name, sizeof(name), "Content-Format %u", cmw->content_format);
+            ATEA_TRY(unknown_type(d, name, "is not one atea can verify"));
+            break;
+        }
+        ATEA_TRY(atea__dispatch_bytes(
+            d, atea_cmw_media_type_lookup(cmw->media_type, strlen(cmw->media_type)),
+            cmw->media_type, cmw->value.data, cmw->value.len, NULL));
+        break;
+    case ATEA_CMW_TAG:
+        (void)snprintf(name, sizeof(name), "CBOR tag %llu", (unsigned long long)cmw->tag);
+        ATEA_TRY(unknown_type(d, name, "is not one atea can verify"));
+        break;
+    }
+out:
+    return err;
+}
