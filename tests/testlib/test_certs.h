@@ -2,7 +2,10 @@
  * Test identities generated at run time, in memory: for each key type a CA and a leaf signed by
  * it. Names, serials and validity are fixed; keys are fresh. Nothing here is a library global:
  * a test that wants to reuse identities (RSA key generation is slow) keeps an
- * atea_test_identities set in its own state.
+ * atea_test_identities set in its own state. Cost per identity (CA + leaf key), measured on
+ * the 2-core dev machine: EC/EdDSA under 5 ms natively, about 0.3 s for RSA; under valgrind
+ * 0.3-1.5 s for EC/EdDSA but 30-60 s for RSA-2048 and RSA-PSS, so valgrind-run tests should ask
+ * for an RSA identity once per process (or not at all).
  */
 #ifndef ATEA_TEST_CERTS_H
 #define ATEA_TEST_CERTS_H
