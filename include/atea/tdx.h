@@ -179,10 +179,11 @@ atea_err atea_tdx_verify_with(const atea_verify_env *env, atea_tdx_collateral *c
                               const uint8_t *quote, size_t len, atea_appraisal *out) ATEA_MUST_USE;
 
 /*
- * Replay a CCEL event log (TCG2 crypto-agile, SHA-384 bank; UEFI CC MR index 1..4 = RTMR0..3,
- * index 0 = MRTD, which is not extended at run time and is skipped) and compare the result to
- * `rtmr` (the quote's RTMRs, e.g. quote->body.rtmr). Adds eventlog_* claims and a reason to
- * submodule "tdx" of out (declared by atea_tdx_verify; out may be NULL). replayed may be NULL.
+ * Replay a CCEL event log (TCG2 crypto-agile, SHA-384 bank; UEFI CC MR index 1..4 = RTMR0..3;
+ * EV_NO_ACTION events are not extended; any other MR index is malformed) and compare the result
+ * to `rtmr` (the quote's RTMRs, e.g. quote->body.rtmr; NULL = replay only). Adds eventlog_*
+ * claims and a reason to submodule "tdx" of out (declared by atea_tdx_verify; out may be NULL).
+ * replayed (may be NULL) receives the four replayed registers.
  * Returns ATEA_ERR_EVENTLOG_MALFORMED, ATEA_ERR_TRUNCATED, ATEA_ERR_TOO_LARGE (caps),
  * ATEA_ERR_EVENTLOG_MISMATCH (names the first RTMR that differs).
  */

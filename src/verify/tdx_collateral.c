@@ -107,37 +107,63 @@ out:
     return err;
 }
 
-/* Verify a signed JSON document and hand its inner object to parse(). */
-static atea_err load_signed_json(atea_slice doc, const char *key, X509 *signer, const char *what,
-                                 atea_err (*parse)(json_t *obj, void *out), void *out)
+/* One signed JSON document: its raw span, signature and parsed tree. */
+typedef struct signed_doc {
+    const char *key;  /* "tcbInfo" / "enclaveIdentity" */
+    const char *what; /* for messages */
+    tdx_signed_json sj;
+    json_t *root;
+    json_t *obj;
+} signed_doc;
+
+/* Verify the document's signature with the TCB signing certificate's key. */
+static atea_err check_doc_signature(const signed_doc *d, X509 *signer)
 {
     atea_err err = ATEA_OK;
-    tdx_signed_json sj;
-    json_t *root = NULL;
-    json_t *obj = NULL;
     ATEA_ENSURE_MSG(signer != NULL, ATEA_ERR_TDX_COLLATERAL_MISSING,
                     "%s is present but the TCB signing chain is not: its signature cannot be "
-                    "checked", what);
-    ATEA_TRY(atea__tdx_json_signed(doc.data, doc.len, key, &sj, &root, &obj));
-    ATEA_ENSURE_MSG(atea__tdx_p256_verify(X509_get0_pubkey(signer), sj.signature, sj.body.data,
-                                          sj.body.len),
+                    "checked", d->what);
+    ATEA_ENSURE_MSG(atea__tdx_p256_verify(X509_get0_pubkey(signer), d->sj.signature,
+                                          d->sj.body.data, d->sj.body.len),
                     ATEA_ERR_TDX_COLLATERAL_SIGNATURE,
                     "the signature of %s (over %zu bytes of \"%s\") does not verify with the "
-                    "Intel SGX TCB Signing certificate", what, sj.body.len, key);
-    ATEA_TRY(parse(obj, out));
+                    "Intel SGX TCB Signing certificate", d->what, d->sj.body.len, d->key);
 out:
-    json_decref(root);
     return err;
 }
 
-static atea_err parse_tcb_info_cb(json_t *obj, void *out)
+/* Syntax first (so a corrupt file is reported as such whatever else is missing), then the
+ * signing chain and signatures, then the content. */
+static atea_err load_documents(atea_tdx_collateral *c, const atea_tdx_collateral_bytes *b,
+                               X509 *signer)
 {
-    return atea__tdx_parse_tcb_info(obj, out);
-}
-
-static atea_err parse_qe_identity_cb(json_t *obj, void *out)
-{
-    return atea__tdx_parse_qe_identity(obj, out);
+    atea_err err = ATEA_OK;
+    signed_doc docs[2] = {{.key = "tcbInfo", .what = "the TCB info"},
+                          {.key = "enclaveIdentity", .what = "the QE identity"}};
+    const atea_slice *src[2] = {&b->tcb_info, &b->qe_identity};
+    for (size_t i = 0; i < 2; i++) {
+        if (src[i]->data != NULL) {
+            ATEA_TRY(atea__tdx_json_signed(src[i]->data, src[i]->len, docs[i].key, &docs[i].sj,
+                                           &docs[i].root, &docs[i].obj));
+        }
+    }
+    for (size_t i = 0; i < 2; i++) {
+        if (docs[i].root != NULL) {
+            ATEA_TRY(check_doc_signature(&docs[i], signer));
+        }
+    }
+    if (docs[0].root != NULL) {
+        ATEA_TRY(atea__tdx_parse_tcb_info(docs[0].obj, &c->tcb_info));
+        c->has_tcb_info = 1;
+    }
+    if (docs[1].root != NULL) {
+        ATEA_TRY(atea__tdx_parse_qe_identity(docs[1].obj, &c->qe_identity));
+        c->has_qe_identity = 1;
+    }
+out:
+    json_decref(docs[0].root);
+    json_decref(docs[1].root);
+    return err;
 }
 
 atea_err atea_tdx_collateral_load(atea_tdx_collateral *coll, const atea_tdx_collateral_bytes *b)
@@ -155,16 +181,7 @@ atea_err atea_tdx_collateral_load(atea_tdx_collateral *coll, const atea_tdx_coll
     if (b->tcb_signing_chain.data != NULL) {
         ATEA_TRY(load_signing_chain(coll, b->tcb_signing_chain, &signer));
     }
-    if (b->tcb_info.data != NULL) {
-        ATEA_TRY(load_signed_json(b->tcb_info, "tcbInfo", signer, "the TCB info",
-                                  parse_tcb_info_cb, &coll->tcb_info));
-        coll->has_tcb_info = 1;
-    }
-    if (b->qe_identity.data != NULL) {
-        ATEA_TRY(load_signed_json(b->qe_identity, "enclaveIdentity", signer, "the QE identity",
-                                  parse_qe_identity_cb, &coll->qe_identity));
-        coll->has_qe_identity = 1;
-    }
+    ATEA_TRY(load_documents(coll, b, signer));
 out:
     X509_free(signer);
     if (err != ATEA_OK && coll != NULL) {
