@@ -193,3 +193,55 @@ atea_err atea_test_ctx_rng_fill(void *user, uint8_t *out, size_t len)
     rng->calls++;
     return ATEA_OK;
 }
+
+atea_err atea_test_ea_conn_init(atea_test_ea_conn *c, atea_hash hash, uint8_t seed,
+                                const atea_ea_opts *opts)
+{
+    atea_err err = ATEA_OK;
+    uint8_t secret[ATEA_HASH_MAX_LEN];
+    atea_ea_opts o;
+    ATEA_ENSURE(c != NULL, ATEA_ERR_INVALID_ARG);
+    memset(c, 0, sizeof(*c));
+    memset(secret, seed, sizeof(secret));
+    ATEA_TRY(atea_test_tls_secret_init(&c->client_secret, secret, hash, ATEA_TLS_CLIENT,
+                                       &c->client_tls));
+    ATEA_TRY(atea_test_tls_secret_init(&c->server_secret, secret, hash, ATEA_TLS_SERVER,
+                                       &c->server_tls));
+    c->client_rng.first = 0x40;
+    c->server_rng.first = 0xc0;
+    if (opts != NULL) {
+        o = *opts;
+    } else {
+        atea_ea_opts_default(&o);
+    }
+    o.rng = atea_test_ctx_rng_fill;
+    o.rng_user = &c->client_rng;
+    ATEA_TRY(atea_ea_new(&c->client_tls, &o, &c->client));
+    o.rng_user = &c->server_rng;
+    ATEA_TRY(atea_ea_new(&c->server_tls, &o, &c->server));
+out:
+    if (err != ATEA_OK && c != NULL) {
+        atea_test_ea_conn_dispose(c);
+    }
+    return err;
+}
+
+void atea_test_ea_conn_dispose(atea_test_ea_conn *c)
+{
+    atea_ea_free(c->client);
+    atea_ea_free(c->server);
+    c->client = NULL;
+    c->server = NULL;
+}
+
+void atea_test_ea_cred_init(atea_test_ea_cred *c, const atea_test_identity *id, int with_ca,
+                            const uint8_t *cmw, size_t cmw_len)
+{
+    memset(c, 0, sizeof(*c));
+    c->chain[0].der = (atea_slice){id->leaf_der.data, id->leaf_der.len};
+    c->chain[1].der = (atea_slice){id->ca_der.data, id->ca_der.len};
+    c->cred.chain = c->chain;
+    c->cred.n_chain = with_ca ? 2 : 1;
+    c->cred.key = id->key;
+    c->cred.cmw = (atea_slice){cmw, cmw_len};
+}

@@ -11,8 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "atea/ea.h"
 #include "atea/tls.h"
 #include "atea/types.h"
+#include "test_certs.h"
 
 typedef struct atea_test_tls_secret {
     uint8_t secret[ATEA_HASH_MAX_LEN]; /* exporter_master_secret, hash-length bytes */
@@ -47,5 +49,32 @@ typedef struct atea_test_ctx_rng {
 } atea_test_ctx_rng;
 
 atea_err atea_test_ctx_rng_fill(void *user, uint8_t *out, size_t len);
+
+/* Both ends of one connection over one exporter_master_secret (every byte = seed), each with an
+ * atea_ea whose contexts come from an atea_test_ctx_rng (client from 0x40, server from 0xc0).
+ * opts may be NULL (defaults); its rng fields are replaced. Keep the struct in place while used. */
+typedef struct atea_test_ea_conn {
+    atea_test_tls_secret client_secret;
+    atea_test_tls_secret server_secret;
+    atea_tls client_tls;
+    atea_tls server_tls;
+    atea_test_ctx_rng client_rng;
+    atea_test_ctx_rng server_rng;
+    atea_ea *client;
+    atea_ea *server;
+} atea_test_ea_conn;
+
+atea_err atea_test_ea_conn_init(atea_test_ea_conn *c, atea_hash hash, uint8_t seed,
+                                const atea_ea_opts *opts) ATEA_MUST_USE;
+void atea_test_ea_conn_dispose(atea_test_ea_conn *c);
+
+/* A credential for an identity: chain = leaf, CA (or the leaf alone), the leaf key, and cmw. */
+typedef struct atea_test_ea_cred {
+    atea_ea_cert_in chain[2];
+    atea_ea_credential cred;
+} atea_test_ea_cred;
+
+void atea_test_ea_cred_init(atea_test_ea_cred *c, const atea_test_identity *id, int with_ca,
+                            const uint8_t *cmw, size_t cmw_len);
 
 #endif

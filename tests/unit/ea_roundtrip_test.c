@@ -1,0 +1,454 @@
+/*
+ * RFC 9261 end to end over real TLS 1.3 connections (an in-memory OpenSSL client and server,
+ * tests/testlib/tls_pair.h): for every signature scheme and both suite hashes, requested
+ * authenticators in both directions, spontaneous server authenticators and empty
+ * authenticators validate; the validated leaf is the one sent and the CMW round-trips. Also:
+ * TLS 1.2 is refused, and an authenticator from another connection does not validate.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "atea/ea.h"
+#include "atea_test.h"
+#include "core/check.h"
+#include "tls_pair.h"
+#include "tls_secret.h"
+
+typedef struct scheme_case {
+    uint16_t scheme;
+    const char *ossl_name; /* OpenSSL sigalgs-list spelling */
+    atea_test_keytype key;
+} scheme_case;
+
+static const scheme_case schemes[] = {
+    {0x0403, "ecdsa_secp256r1_sha256", ATEA_TEST_KEY_P256},
+    {0x0503, "ecdsa_secp384r1_sha384", ATEA_TEST_KEY_P384},
+    {0x0603, "ecdsa_secp521r1_sha512", ATEA_TEST_KEY_P521},
+    {0x0807, "ed25519", ATEA_TEST_KEY_ED25519},
+    {0x0808, "ed448", ATEA_TEST_KEY_ED448},
+    {0x0804, "rsa_pss_rsae_sha256", ATEA_TEST_KEY_RSA2048},
+    {0x0805, "rsa_pss_rsae_sha384", ATEA_TEST_KEY_RSA2048},
+    {0x0806, "rsa_pss_rsae_sha512", ATEA_TEST_KEY_RSA2048},
+    {0x0809, "rsa_pss_pss_sha256", ATEA_TEST_KEY_RSA_PSS},
+    {0x080a, "rsa_pss_pss_sha384", ATEA_TEST_KEY_RSA_PSS},
+    {0x080b, "rsa_pss_pss_sha512", ATEA_TEST_KEY_RSA_PSS},
+};
+
+typedef struct suite_case {
+    const char *name;
+    atea_hash hash;
+} suite_case;
+
+static const suite_case suites[] = {
+    {"TLS_AES_128_GCM_SHA256", ATEA_HASH_SHA256},
+    {"TLS_AES_256_GCM_SHA384", ATEA_HASH_SHA384},
+};
+
+/* A CBOR CMW record: [ "application/vnd.atea.sim-evidence+cbor", h'0102' ] shortened. */
+static const uint8_t cmw_sample[] = {0x82, 0x63, 'a', '/', 'b', 0x42, 0x01, 0x02};
+
+/* Fixed RSA leaf keys (test-only, generated once with `openssl genpkey`): generating RSA keys
+ * at run time takes about 20 s each under valgrind. Their certificates are issued at run time by
+ * the P-256 test CA. */
+static const char rsa_key_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCLdXoJtWRSAKX+\n"
+    "OqpQ+3uvInDfIaFbxNXbwSuKrLIiOkaIqKbrqR2hfTdfTRiGNMjfgEhXIrQnVrql\n"
+    "6JOfEgtA1XZ1nNRpz01/7Y6N27PhvF0p4YPb3VLBKRFzaZqBLFYE+jVkqzvPd8q6\n"
+    "Bct2d+GzkIUzdh5fbOzdjFB5qnFHaQqXSELMqEZB9mp+xWqTdb5Q9u4XIbqg9Ifo\n"
+    "9xjjeICViaKD2Yb0Quy53J88BVRh/wq31F1Sp3K4UP8YXc0KkVHk40X5WQcStPZs\n"
+    "VTc6BJh8I1sKUdJrnoZCoNTkZTCSCO9SBrLCaIXUaEKGe07YRfkULfic8SY9KQct\n"
+    "fySagCH3AgMBAAECggEAKxfK9RMLA9fVcyB3nnyHNI/k5t4CeVPybWxcYwaIKNFv\n"
+    "GC1dHvbsBAmoQZeWG2pWI9IFCH/dwUYoeLnMW9v8hDUx3Jfwfx2iqgQjB6y7Aebt\n"
+    "ttJLp3XVa4CgNtSL/JxRnEogk5Hh8nLmvuKpg1r58D2ZG1TFf+EttCv2dhH33QOg\n"
+    "dVbpTXhcFMNiNxEDxcnl6HhliPv3AfRnU6rl/e35wZ4rd1pTVgIFeuP/LowppCcy\n"
+    "2ph5doNa+AD2786GneLrhmOWsEtlYQo+EC0cowDQyitubaZrOju1p4wlNF9AH1Qr\n"
+    "Z3uHifhSVlhSGxNcfimibrMfhDBTBsmAkYSGi3wgoQKBgQDFBGMIlQOhwSjCyw9q\n"
+    "KtwWRl+aRGdZxh2yDQjcVXuCZ4dP6mUCNUM8J66jbJcMlfOql1AWCE7LdyVfqTU6\n"
+    "Qn2WLmsFk0vmJdMN2aDtb3tpIxzYgTrdTnQOn3pHmbcYj8Mmt3VGK0oKb1eekKCi\n"
+    "/rlovgWfmFWySZ73a5+49izNUQKBgQC1NcMMupye+jE+ccVP81Fjv4Xeog1x28T7\n"
+    "dB3zBabVWnHBTkeYWT55II2aFfPYueS7FYo030OCytkjg5GEOeSdHeZbU4FetfKr\n"
+    "a+saf5ecgYnFJ4aRy5RT0jRIl5JW+xNy+cVaxbeDqpwBc2b1M3CrYoOKKeN7Cq3O\n"
+    "ilNQyqIIxwKBgQCGihJe//O0+EUvkJ98LryQ8YnDvUaeha4tsr0ESdPIH47Fwhks\n"
+    "QtchMzANJdCYpaX6Ls5f3ViBlWGOS+yvVkyQzC4FZqsEBXx1DtLYkbLC/1lpeAaM\n"
+    "rlCO09UbJBtmyHXJ8KpDOribG6HIBJfN9wkCQBFzBQIweBn4eCRgmKvLoQKBgDT6\n"
+    "7/kTwmD0s1sXdmHmuOAaCfDKnnWwlIoULAF2oI12cRXcZjBTv2E4tE3dpzqxNv+/\n"
+    "z3Wf5SQjXJL2j6ACMSYCrOv8oTForveRiN5peZFHilk7MiwEQmyzY5fpwN5vcANI\n"
+    "pXvhnMMBKbV+4RZFoOZq2hyWHK1HtQNTDALuC6vXAoGASTBWKnfBRV9ZVGXK3t0a\n"
+    "keahDwMtMdJvNcgiPMbamJc/hb14foiVrV/QEN0mVxfMLwzaT1iFTO7JowFKb7Tv\n"
+    "ErTaPCs5/XIiMV/JhxxXwxfacn4JA6raU1FosJl/1oLmSjCMOjOF63zibz08REMj\n"
+    "p7QVPmjrRxszUt2yMWe8Rrc=\n"
+    "-----END PRIVATE KEY-----\n";
+
+static const char rsa_pss_key_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIIEvAIBADALBgkqhkiG9w0BAQoEggSoMIIEpAIBAAKCAQEAqwGCYyeIJ2mOS8pR\n"
+    "Z+izvKg+N1V0Rt1BQ7tF8hReDAl1fX4nSTm9OIfR7xA3c5UtqXqKmuYCNn5cCM3t\n"
+    "7Vq8IVNHJQIVzgMHxIHN2MMibAk4MYqpCQB+TdydoPVv8f8sYB+jh/xhgKnaedBW\n"
+    "ShDlwC9jqSkFlWVySyVnAtoqk7cCpZ2QCFazYvX1B5m6OqR55RmDg9XFgp9FvBMQ\n"
+    "VOYGfMkZ4Yho4C675NWea4Pbz+xmpIYt/d2NP4IpkmRtF/9dt7MPGOveQY5P6uCz\n"
+    "eakjxmE5lAzur3y+eDluzZzEzKR7uMLRx0jU9Xtb/6iZVC8jdf3Hde0KHoCRzjee\n"
+    "EN2svwIDAQABAoIBAAjUyJ+HRJxIcr1OQvr7RQD6rU/dPWaFeZ/eVYPlcl/rwyIK\n"
+    "eEvrS+7V8M0ISNzSuOt2NR8/vqCC0QzxWZa2511POC7clzSu6mFHFNLbbPUoWrsQ\n"
+    "Pp+E44Dw4kEUO8ZDF88VAzR8H6rt2qcMz8/+ZGcS63IqeKvY89iWo2W9z5IWPTxS\n"
+    "1wO3zbbzbZpAzDmPaLw9g5W9hGgEaTN9XunqCGNGXnsI4ezJ9/iQwkrvwOtE4KVO\n"
+    "nnUEr0W00J7cFOR6KzYIlnyRPDHA7J7YJtYCOs1ctk7G/8oh5KH9i7DfATVv7Axb\n"
+    "EyvQKii3N7tmPcxuT82VyhpyW0+kc+AL+yKLvs0CgYEA5XWLsou9aH5G67Fu9x+a\n"
+    "d85aB8B4jM7Z9OwN08htXPiQ+i/gHCCVWGqEZku3EviVDbtDpVOqJvYUazhKFJPm\n"
+    "e+FaqP0Ehe8aqhxKRCKh+R820Xsvvbo2qv5TH7yQ6XgwsiwCJLHrxp9OwKQXC6v8\n"
+    "VJ2C0VovOCarljSSIkOZ7B0CgYEAvskelbNzZwyvmYdNVK76jjLd501vcHu8cwv1\n"
+    "eR0sNMhGXMeaYqIISx6WcIk8tAnr1T9kg3kjYUPc1Rsn8RNG7pre2HadpyOCQWnt\n"
+    "7399Z5K99yGTvaL2+brcKNZfnu/EWAhWXRDgGkJAsWXIJlI5+dqqto3FLOyKtDwh\n"
+    "NxTxDYsCgYBvyWxdd6a3GY4DlVWyHztp0qYZ0LLqJnwYzkeOPb7J5G789AYCrf0U\n"
+    "LhCCpbBzFZfIMMsr6C6k/I3GDo5IqCVJhOheG6XweiRLa6zitNykOYjDVXhUvjuT\n"
+    "4oMsmvkeROe0ZaxFpEhxY3tCbq6riQZNUs9AnucSPASsEMCA4N5EIQKBgQCTq0vX\n"
+    "ByzdqD4KkWVTlJQumESVkaQd5kg4rBr2AZSDzjhX+88NZOkSa7x5ol+v4rX9OrHr\n"
+    "6UlvMX2uHPTPbeJLMOgnl7fy9FMPmpQl+gHwtu3+aKjX8VlEdlON8E/WzzKkCN//\n"
+    "7N3otTspk+RVdPOW5p+X6Sei2/uIAbqbzcO+fQKBgQCi43tBHt0Jz5jDQjnx8K+/\n"
+    "BYlc+7kKWgGR+EuIkRj4TLVz8kQ2Xd/FNjz5Wj/N3BhZYiCPlD9OZ8EY2wwOo+KF\n"
+    "rUxnuoBb0A7g53fv5UZwZFdVRekR+norBPCs9IKIj8CA4kenCA9rgzpvAbcPhpMJ\n"
+    "h8evH6FKwE8hFC1SYyF+DQ==\n"
+    "-----END PRIVATE KEY-----\n";
+
+typedef struct fixture {
+    atea_test_identities set;            /* non-RSA identities, from test_certs */
+    atea_test_identity *rsa[2];          /* rsaEncryption, id-RSASSA-PSS leaves */
+} fixture;
+
+/* A leaf with a fixed key, issued by issuer's CA (which the identity borrows). */
+static atea_test_identity *fixed_identity(const char *pem, atea_test_keytype type,
+                                          const atea_test_identity *issuer)
+{
+    atea_test_identity *id = calloc(1, sizeof(*id));
+    BIO *bio = BIO_new_mem_buf(pem, -1);
+    X509 *x = X509_new();
+    X509_NAME *name = X509_NAME_new();
+    unsigned char *der = NULL;
+    int der_len = 0;
+    assert_non_null(id);
+    assert_non_null(x);
+    id->type = type;
+    id->key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    assert_non_null(id->key);
+    assert_int_equal(X509_set_version(x, 2), 1);
+    assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 4242 + type), 1);
+    assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                                (const unsigned char *)"atea fixed rsa leaf", -1,
+                                                -1, 0),
+                     1);
+    assert_int_equal(X509_set_subject_name(x, name), 1);
+    assert_int_equal(X509_set_issuer_name(x, X509_get_subject_name(issuer->ca)), 1);
+    assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), -3600));
+    assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 86400L));
+    assert_int_equal(X509_set_pubkey(x, id->key), 1);
+    assert_true(X509_sign(x, issuer->ca_key, EVP_sha256()) > 0);
+    id->leaf = x;
+    id->ca = issuer->ca;
+    der_len = i2d_X509(x, &der);
+    assert_true(der_len > 0);
+    EXPECT_OK(atea_buf_set(&id->leaf_der, der, (size_t)der_len));
+    EXPECT_OK(atea_buf_set(&id->ca_der, issuer->ca_der.data, issuer->ca_der.len));
+    OPENSSL_free(der);
+    X509_NAME_free(name);
+    BIO_free(bio);
+    return id;
+}
+
+static void fixed_identity_free(atea_test_identity *id)
+{
+    if (id == NULL) {
+        return;
+    }
+    EVP_PKEY_free(id->key);
+    X509_free(id->leaf);
+    atea_buf_free(&id->leaf_der);
+    atea_buf_free(&id->ca_der);
+    free(id);
+}
+
+static int group_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    const atea_test_identity *p256 = atea_test_identities_get(&f->set, ATEA_TEST_KEY_P256);
+    f->rsa[0] = fixed_identity(rsa_key_pem, ATEA_TEST_KEY_RSA2048, p256);
+    f->rsa[1] = fixed_identity(rsa_pss_key_pem, ATEA_TEST_KEY_RSA_PSS, p256);
+    *state = f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fixture *f = *state;
+    fixed_identity_free(f->rsa[0]);
+    fixed_identity_free(f->rsa[1]);
+    atea_test_identities_dispose(&f->set);
+    free(f);
+    return 0;
+}
+
+static const atea_test_identity *identity(fixture *f, atea_test_keytype type)
+{
+    if (type == ATEA_TEST_KEY_RSA2048) {
+        return f->rsa[0];
+    }
+    if (type == ATEA_TEST_KEY_RSA_PSS) {
+        return f->rsa[1];
+    }
+    return atea_test_identities_get(&f->set, type);
+}
+
+typedef struct live {
+    atea_test_tls_pair *pair;
+    atea_ea *client;
+    atea_ea *server;
+} live;
+
+static void live_open(live *l, fixture *f, const char *suite,
+                      const char *client_sigalgs)
+{
+    atea_test_tls_pair_opts po = {0};
+    memset(l, 0, sizeof(*l));
+    po.ciphersuite = suite;
+    po.server_id = identity(f, ATEA_TEST_KEY_P256);
+    po.client_sigalgs = client_sigalgs;
+    EXPECT_OK(atea_test_tls_pair_new(&l->pair, &po));
+    EXPECT_OK(atea_ea_new(&l->pair->client_tls, NULL, &l->client));
+    EXPECT_OK(atea_ea_new(&l->pair->server_tls, NULL, &l->server));
+}
+
+static void live_close(live *l)
+{
+    atea_ea_free(l->client);
+    atea_ea_free(l->server);
+    atea_test_tls_pair_free(l->pair);
+}
+
+static X509_STORE *trust_for(const atea_test_identity *id)
+{
+    X509_STORE *store = X509_STORE_new();
+    assert_non_null(store);
+    assert_int_equal(X509_STORE_add_cert(store, id->ca), 1);
+    return store;
+}
+
+static void assert_identity(const atea_ea_identity *vid, const atea_test_identity *id,
+                            uint16_t scheme, int with_cmw)
+{
+    assert_int_equal(vid->n_certs, 2);
+    assert_memory_equal(vid->certs[0].der.data, id->leaf_der.data, id->leaf_der.len);
+    assert_int_equal(vid->certs[0].der.len, id->leaf_der.len);
+    assert_int_equal(vid->certs[1].der.len, id->ca_der.len);
+    assert_int_equal(vid->scheme, scheme);
+    assert_int_equal(vid->refused, 0);
+    if (with_cmw) {
+        assert_int_equal(vid->cmw.len, sizeof(cmw_sample));
+        assert_memory_equal(vid->cmw.data, cmw_sample, sizeof(cmw_sample));
+        assert_int_equal(vid->certs[0].n_extensions, 1);
+        assert_int_equal(vid->certs[0].extensions[0].type, ATEA_DEFAULT_CMW_EXT);
+    } else {
+        assert_int_equal(vid->cmw.len, 0);
+    }
+    assert_int_equal(vid->certs[1].n_extensions, 0);
+}
+
+/* requester asks with only `scheme`, attester answers with id (and a CMW), requester validates
+ * against id's CA. */
+static void requested(atea_ea *requester, atea_ea *attester, const scheme_case *sc,
+                      const atea_test_identity *id)
+{
+    atea_ea_request_params rp = {.sigalgs = &sc->scheme, .n_sigalgs = 1, .want_cmw = 1};
+    atea_buf req = {0};
+    atea_buf auth = {0};
+    atea_test_ea_cred cred;
+    atea_ea_identity vid;
+    X509_STORE *trust = trust_for(id);
+    uint8_t ctx[ATEA_EA_MAX_CONTEXT_LEN];
+    size_t ctx_len = 0;
+    EXPECT_OK(atea_ea_request(requester, &rp, &req));
+    atea_test_ea_cred_init(&cred, id, 1, cmw_sample, sizeof(cmw_sample));
+    EXPECT_OK(atea_ea_authenticate(attester, req.data, req.len, &cred.cred, &auth));
+    atea_ea_validate_params vp = {.request = req.data, .request_len = req.len, .trust = trust};
+    EXPECT_OK(atea_ea_validate(requester, &vp, auth.data, auth.len, &vid));
+    assert_identity(&vid, id, sc->scheme, 1);
+    EXPECT_OK(atea_ea_get_context(auth.data, auth.len, ctx, &ctx_len));
+    assert_int_equal(ctx_len, ATEA_EA_CONTEXT_LEN);
+    assert_memory_equal(vid.context, ctx, ctx_len);
+    assert_int_equal(vid.spontaneous, 0);
+    atea_ea_identity_dispose(&vid);
+    X509_STORE_free(trust);
+    atea_buf_free(&req);
+    atea_buf_free(&auth);
+}
+
+/* The server authenticates without a request; the client validates. */
+static void spontaneous(atea_ea *server, atea_ea *client, uint16_t scheme,
+                        const atea_test_identity *id)
+{
+    atea_buf auth = {0};
+    atea_test_ea_cred cred;
+    atea_ea_identity vid;
+    X509_STORE *trust = trust_for(id);
+    atea_test_ea_cred_init(&cred, id, 1, NULL, 0);
+    EXPECT_OK(atea_ea_authenticate_spontaneous(server, &cred.cred, &auth));
+    atea_ea_validate_params vp = {.trust = trust};
+    EXPECT_OK(atea_ea_validate(client, &vp, auth.data, auth.len, &vid));
+    assert_identity(&vid, id, scheme, 0);
+    assert_int_equal(vid.spontaneous, 1);
+    atea_ea_identity_dispose(&vid);
+    /* The same authenticator a second time is a replay. */
+    EXPECT_ERR(atea_ea_validate(client, &vp, auth.data, auth.len, &vid),
+               ATEA_ERR_EA_CONTEXT_ANSWERED);
+    X509_STORE_free(trust);
+    atea_buf_free(&auth);
+}
+
+static void refused(atea_ea *requester, atea_ea *attester)
+{
+    atea_buf req = {0};
+    atea_buf empty = {0};
+    atea_ea_identity vid;
+    EXPECT_OK(atea_ea_request(requester, NULL, &req));
+    EXPECT_OK(atea_ea_refuse(attester, req.data, req.len, &empty));
+    atea_ea_validate_params vp = {.request = req.data, .request_len = req.len};
+    EXPECT_ERR(atea_ea_validate(requester, &vp, empty.data, empty.len, &vid),
+               ATEA_ERR_EA_REFUSED);
+    assert_int_equal(vid.refused, 1);
+    atea_ea_identity_dispose(&vid);
+    atea_buf_free(&req);
+    atea_buf_free(&empty);
+}
+
+/* The ClientHello offers every scheme, in the order of `schemes`, so that a spontaneous
+ * authenticator with a key of type T uses the first scheme of T. */
+static const char all_sigalgs[] =
+    "ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512:ed25519:ed448:"
+    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:rsa_pss_pss_sha256:"
+    "rsa_pss_pss_sha384:rsa_pss_pss_sha512";
+
+static uint16_t first_scheme_of(atea_test_keytype key)
+{
+    for (size_t i = 0; i < ATEA_ARRAY_LEN(schemes); i++) {
+        if (schemes[i].key == key) {
+            return schemes[i].scheme;
+        }
+    }
+    fail_msg("no scheme for key type %d", (int)key);
+    return 0;
+}
+
+static void test_every_scheme_and_suite(void **state)
+{
+    fixture *f = *state;
+    for (size_t s = 0; s < ATEA_ARRAY_LEN(suites); s++) {
+        live l;
+        atea_hash hash = 0;
+        live_open(&l, f, suites[s].name, all_sigalgs);
+        EXPECT_OK(l.pair->server_tls.ops->suite_hash(l.pair->server_tls.impl, &hash));
+        assert_int_equal(hash, suites[s].hash);
+        for (size_t i = 0; i < ATEA_ARRAY_LEN(schemes); i++) {
+            const scheme_case *sc = &schemes[i];
+            const atea_test_identity *id = identity(f, sc->key);
+            print_message("suite %s, scheme %s\n", suites[s].name, sc->ossl_name);
+            requested(l.server, l.client, sc, id); /* CertificateRequest (13) */
+            requested(l.client, l.server, sc, id); /* ClientCertificateRequest (17) */
+        }
+        for (int key = 0; key < ATEA_TEST_KEY_COUNT; key++) {
+            spontaneous(l.server, l.client, first_scheme_of(key), identity(f, key));
+        }
+        refused(l.server, l.client);
+        refused(l.client, l.server);
+        live_close(&l);
+    }
+}
+
+/* Spontaneous authenticators for every scheme: the ClientHello's list (peer_sigalgs) holds only
+ * the scheme under test. Over the exporter-secret adapter, so that no handshake is needed per
+ * scheme. */
+static void test_spontaneous_every_scheme(void **state)
+{
+    fixture *f = *state;
+    for (size_t s = 0; s < ATEA_ARRAY_LEN(suites); s++) {
+        for (size_t i = 0; i < ATEA_ARRAY_LEN(schemes); i++) {
+            atea_test_ea_conn c;
+            EXPECT_OK(atea_test_ea_conn_init(&c, suites[s].hash, (uint8_t)(0x10 + i), NULL));
+            c.server_secret.sigalgs[0] = schemes[i].scheme;
+            c.server_secret.n_sigalgs = 1;
+            spontaneous(c.server, c.client, schemes[i].scheme, identity(f, schemes[i].key));
+            atea_test_ea_conn_dispose(&c);
+        }
+    }
+}
+
+static void test_tls12_refused(void **state)
+{
+    fixture *f = *state;
+    atea_test_tls_pair_opts po = {0};
+    atea_test_tls_pair *pair = NULL;
+    atea_ea *client = NULL;
+    atea_ea *server = NULL;
+    atea_buf out = {0};
+    atea_ea_identity vid;
+    static const uint8_t fin[] = {0x14, 0, 0, 32, [35] = 0};
+    po.server_id = identity(f, ATEA_TEST_KEY_P256);
+    po.allow_tls12 = 1;
+    po.tls12 = 1;
+    EXPECT_OK(atea_test_tls_pair_new(&pair, &po));
+    EXPECT_OK(atea_ea_new(&pair->client_tls, NULL, &client));
+    EXPECT_OK(atea_ea_new(&pair->server_tls, NULL, &server));
+    EXPECT_ERR(atea_ea_request(server, NULL, &out), ATEA_ERR_TLS_VERSION);
+    EXPECT_ERR(atea_ea_request(client, NULL, &out), ATEA_ERR_TLS_VERSION);
+    EXPECT_ERR(atea_ea_validate(client, NULL, fin, sizeof(fin), &vid), ATEA_ERR_TLS_VERSION);
+    EXPECT_ERR(atea_ea_refuse(client, fin, sizeof(fin), &out), ATEA_ERR_TLS_VERSION);
+    uint8_t ekm[32];
+    EXPECT_ERR(atea_tls_exporter(&pair->client_tls, "Attestation", NULL, 0, ekm, sizeof(ekm)),
+               ATEA_ERR_TLS_VERSION);
+    assert_null(out.data);
+    atea_ea_free(client);
+    atea_ea_free(server);
+    atea_test_tls_pair_free(pair);
+}
+
+static void test_authenticator_from_another_connection(void **state)
+{
+    fixture *f = *state;
+    const atea_test_identity *id = identity(f, ATEA_TEST_KEY_ED25519);
+    live a;
+    live b;
+    atea_buf req = {0};
+    atea_buf auth = {0};
+    atea_test_ea_cred cred;
+    atea_ea_identity vid;
+    live_open(&a, f, NULL, NULL);
+    live_open(&b, f, NULL, NULL);
+    /* a's server asks; b's client (another connection) answers the same bytes. */
+    EXPECT_OK(atea_ea_request(a.server, NULL, &req));
+    atea_test_ea_cred_init(&cred, id, 0, NULL, 0);
+    EXPECT_OK(atea_ea_authenticate(b.client, req.data, req.len, &cred.cred, &auth));
+    EXPECT_ERR(atea_ea_validate(a.server, NULL, auth.data, auth.len, &vid),
+               ATEA_ERR_EA_BAD_SIGNATURE);
+    /* The request stays open: the right connection's answer still validates. */
+    atea_buf_free(&auth);
+    EXPECT_OK(atea_ea_authenticate(a.client, req.data, req.len, &cred.cred, &auth));
+    EXPECT_OK(atea_ea_validate(a.server, NULL, auth.data, auth.len, &vid));
+    atea_ea_identity_dispose(&vid);
+    atea_buf_free(&req);
+    atea_buf_free(&auth);
+    live_close(&a);
+    live_close(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_scheme_and_suite),
+        cmocka_unit_test(test_spontaneous_every_scheme),
+        cmocka_unit_test(test_tls12_refused),
+        cmocka_unit_test(test_authenticator_from_another_connection),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
