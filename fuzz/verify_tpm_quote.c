@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the TPM quote verifier: the TPMS_ATTEST, TPMT_SIGNATURE and PCR-values
- * parsers, then atea_tpm_verify with a fixed, trusted AK (the swtpm AK that signed the seeds), so
- * that inputs that keep a valid signature reach the report_data and PCR checks.
+ * parsers and the CMW entry point on the raw input, then atea_tpm_verify with a fixed, trusted AK
+ * (the swtpm AK that signed the seeds), so that inputs that keep a valid signature reach the
+ * report_data and PCR checks.
  * Input: UINT16 attest_len || attest || UINT16 sig_len || sig || pcrs (the rest).
  * Deterministic: no clock, no randomness.
  */
@@ -47,18 +48,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t ak_hash[SHA256_DIGEST_LENGTH];
     atea_appraisal *appraisal = NULL;
 
-    parse_alone(data, size);
-    atea_rd_init(&rd, data, size);
-    if (atea_rd_vec(&rd, 2, 0, 65535, &attest) != ATEA_OK ||
-        atea_rd_vec(&rd, 2, 0, 65535, &sig) != ATEA_OK) {
-        return 0;
-    }
     for (size_t i = 0; i < sizeof(report_data); i++) {
         report_data[i] = (uint8_t)i;
     }
     SHA256(AK_SPKI, sizeof(AK_SPKI), ak_hash);
     atea_verify_env env = {.expected_report_data = report_data};
     atea_tpm_trust trust = {.ak_sha256 = ak_hash, .count = 1};
+
+    parse_alone(data, size);
+    if (atea_appraisal_new(&appraisal) == ATEA_OK) {
+        (void)atea_tpm_verify_cmw(&env, &trust, data, size, appraisal);
+        atea_appraisal_free(appraisal);
+        appraisal = NULL;
+    }
+    atea_rd_init(&rd, data, size);
+    if (atea_rd_vec(&rd, 2, 0, 65535, &attest) != ATEA_OK ||
+        atea_rd_vec(&rd, 2, 0, 65535, &sig) != ATEA_OK) {
+        return 0;
+    }
     atea_tpm_evidence ev = {
         .attest = {atea_rd_ptr(&attest), atea_rd_left(&attest)},
         .signature = {atea_rd_ptr(&sig), atea_rd_left(&sig)},

@@ -13,7 +13,8 @@
     X(ATEA_ERR_TPM_NO_TRUSTED_AK, -146,                                                            \
       "no trusted TPM attestation key is configured: put the AK's SPKI SHA-256 in the policy")     \
     X(ATEA_ERR_TPM_MISSING_PART, -147,                                                             \
-      "the TPM evidence lacks a required part (quote, signature, PCR values or AK public key)")   \
+      "the TPM evidence lacks a required part (quote, signature, PCR values or AK public key), "  \
+      "or a part is not a record of its media type")                                              \
     X(ATEA_ERR_TPM_UNAVAILABLE, -148,                                                              \
       "cannot reach the TPM through the configured TCTI (device or simulator not available)")      \
     X(ATEA_ERR_TPM_COMMAND, -490, "a TPM command failed (see the detail for the TPM response code)") \

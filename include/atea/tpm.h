@@ -4,13 +4,18 @@
  * Attester (src/evidence/tpm*.c, tpm2-tss ESYS): a restricted signing attestation key (AK) under
  * the endorsement hierarchy signs TPM2_Quote over a PCR selection with qualifyingData =
  * report_data (all 64 bytes, profile.md §3); the PCR values are read back with TPM2_PCR_Read.
- * The evidence is a CMW collection of type ATEA_TPM_CMW_TYPE holding four records:
+ * The evidence is a CMW collection (RFC 9999 §3.3, no __cmwc_t) of four records:
  *
- *   label "quote" : TPMS_ATTEST exactly as the TPM marshalled it (the signed bytes)
- *   label "sig"   : TPMT_SIGNATURE, TPM marshalling (TPM 2.0 Part 2 §11.3.4)
- *   label "pcrs"  : TPML_PCR_SELECTION || UINT32 count || TPM2B_DIGEST[count], big-endian, the
- *                   digests in selection order (bank by bank, PCR index ascending)
- *   label "ak"    : the AK public key as DER SubjectPublicKeyInfo
+ *   "quote": [ATEA_TPM_CMW_TYPE, TPMS_ATTEST exactly as the TPM marshalled it (the signed
+ *             bytes), ind evidence]
+ *   "sig"  : [ATEA_TPM_MT_SIGNATURE, TPMT_SIGNATURE (TPM 2.0 Part 2 §11.3.4), ind evidence]
+ *   "pcrs" : [ATEA_TPM_MT_PCRS, TPML_PCR_SELECTION || UINT32 count || TPM2B_DIGEST[count],
+ *             big-endian, digests in selection order (bank by bank, PCR index ascending),
+ *             ind evidence]
+ *   "ak"   : [ATEA_TPM_MT_AK_SPKI, the AK public key as DER SubjectPublicKeyInfo]
+ *
+ * A relying party finds the evidence by the "quote" record's media type, which is the profile's
+ * TPM type (atea_cmw_find_media_type(cmw, ATEA_CMW_MT_TPM2_QUOTE)).
  *
  * Verifier (src/verify/tpm*.c): parses TPMS_ATTEST with the bounded reader, checks the AK is
  * trusted (its SPKI SHA-256 is one the caller pins), the signature, extraData == report_data
@@ -23,6 +28,7 @@
 #include <stdint.h>
 
 #include "atea/appraisal.h"
+#include "atea/cmw.h"
 #include "atea/error.h"
 #include "atea/evidence.h"
 #include "atea/types.h"
@@ -60,9 +66,10 @@ extern "C" {
 #define ATEA_TPM_MAX_DIGEST 64
 
 /* The qualifyingData the attester passes to TPM2_Quote: report_data itself, all 64 bytes
- * (TPM2B_DATA holds sizeof(TPMT_HA) = 66 bytes on a TPM with SHA-512, which swtpm/libtpms has).
- * A TPM whose TPM2B_DATA is smaller rejects the quote (ATEA_ERR_TPM_COMMAND, TPM_RC_SIZE);
- * atea never shortens report_data, so the verifier compares all 64 bytes. */
+ * (profile.md §3). TPM2B_DATA holds up to sizeof(TPMT_HA) bytes (Part 2 §10.4.3: 66 on a TPM
+ * with SHA-512; tpm2-tss's host type holds 64); swtpm 0.7.1 accepts 64 (docs/evidence/TPM.md).
+ * A TPM without SHA-512 rejects it (ATEA_ERR_TPM_COMMAND, TPM_RC_SIZE): atea never shortens or
+ * hashes report_data, so the verifier always compares all 64 bytes of extraData. */
 #define ATEA_TPM_QUALIFYING_DATA_LEN ATEA_REPORT_DATA_LEN
 
 /* ---------------------------------------------------------------- attester (evidence layer) */
@@ -85,6 +92,8 @@ typedef struct atea_tpm_attester_opts {
      * TPM and template: the same AK every time). Otherwise the persistent handle
      * (0x81xxxxxx) of an existing restricted signing key, used with an empty auth value. */
     uint32_t ak_handle;
+    /* 1: attest() writes the CMW as JSON (RFC 9999 §3.3 json-collection); 0: CBOR. */
+    int cmw_json;
     atea_log log;
 } atea_tpm_attester_opts;
 
@@ -119,9 +128,11 @@ atea_err atea_tpm_attester_quote(atea_attester *attester,
                                  const uint8_t report_data[ATEA_REPORT_DATA_LEN],
                                  atea_tpm_quote *quote) ATEA_MUST_USE;
 
-/* Wrap the parts into the CBOR CMW collection (type ATEA_TPM_CMW_TYPE).
- * Errors: ATEA_ERR_INVALID_ARG, ATEA_ERR_TOO_LARGE, ATEA_ERR_NO_MEMORY, CMW layer codes. */
-atea_err atea_tpm_quote_to_cmw(const atea_tpm_quote *quote, atea_buf *cmw) ATEA_MUST_USE;
+/* Wrap the parts into the CMW collection above, CBOR (json = 0) or JSON (json = 1).
+ * Errors: ATEA_ERR_INVALID_ARG, ATEA_ERR_CMW_BASE64URL (JSON with an empty part),
+ * ATEA_ERR_TOO_LARGE, ATEA_ERR_NO_MEMORY. */
+atea_err atea_tpm_quote_to_cmw(const atea_tpm_quote *quote, int json,
+                               atea_buf *cmw) ATEA_MUST_USE;
 
 /* ---------------------------------------------------------------- verifier (verify layer) */
 
@@ -157,6 +168,20 @@ typedef struct atea_tpm_trust {
  */
 atea_err atea_tpm_verify(const atea_verify_env *env, const atea_tpm_trust *trust,
                          const atea_tpm_evidence *evidence, atea_appraisal *out) ATEA_MUST_USE;
+
+/* The four parts of the TPM quote collection in a decoded CMW: cmw itself or the first
+ * collection under it (depth first) whose "quote" entry is an ATEA_TPM_CMW_TYPE record. The
+ * slices borrow from the tree. Entries with other labels are ignored.
+ * Errors: ATEA_ERR_INVALID_ARG, ATEA_ERR_TPM_MISSING_PART (no such collection, or one of the
+ * four entries is absent or not a record of its media type). */
+atea_err atea_tpm_evidence_from_cmw(const atea_cmw *cmw,
+                                    atea_tpm_evidence *evidence) ATEA_MUST_USE;
+
+/* Decode a CMW (CBOR or JSON), take the TPM quote collection out of it and atea_tpm_verify it.
+ * A failure before atea_tpm_verify is recorded in `out` like its own failures.
+ * Errors: the CMW decoder's codes, those of atea_tpm_evidence_from_cmw and atea_tpm_verify. */
+atea_err atea_tpm_verify_cmw(const atea_verify_env *env, const atea_tpm_trust *trust,
+                             const uint8_t *cmw, size_t len, atea_appraisal *out) ATEA_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,7 @@ typedef struct tpm_attester {
     ESYS_TR ak;
     int ak_transient; /* 1: created here, flushed on free */
     TPML_PCR_SELECTION selection;
+    int cmw_json;
     atea_buf ak_spki;
     atea_log log;
 } tpm_attester;
@@ -166,6 +167,7 @@ atea_err atea_tpm_attester_new(const atea_tpm_attester_opts *opts, atea_attester
     a->base.free = tpm_free;
     a->ak = ESYS_TR_NONE;
     a->log = opts->log;
+    a->cmw_json = opts->cmw_json != 0;
     ATEA_TRY(atea__tpm_pcrsel_parse(opts->pcrs != NULL ? opts->pcrs : ATEA_TPM_DEFAULT_PCRS,
                                     &a->selection));
     ATEA_TRY(tpm_connect(a, opts->tcti));
@@ -382,7 +384,7 @@ static atea_err tpm_attest(atea_attester *self, const atea_binding *binding, ate
     ATEA_ENSURE(binding != NULL && cmw != NULL, ATEA_ERR_INVALID_ARG);
     /* profile.md §3: the TPM's 64-byte user-data field carries report_data itself. */
     ATEA_TRY(atea_tpm_attester_quote(self, binding->report_data, &quote));
-    ATEA_TRY(atea_tpm_quote_to_cmw(&quote, cmw));
+    ATEA_TRY(atea_tpm_quote_to_cmw(&quote, ((tpm_attester *)self)->cmw_json, cmw));
 out:
     atea_tpm_quote_free(&quote);
     return err;

@@ -17,6 +17,7 @@
 #include "atea/tpm.h"
 #include "core/check.h"
 #include "verify/tpm_attest.h"
+#include "verify/tpm_internal.h"
 
 #define TPM_SUBMOD "tpm"
 #define TPM_PLATFORM "tpm2"
@@ -300,25 +301,38 @@ out:
     return err;
 }
 
+atea_err atea__tpm_recorded(atea_appraisal *out, atea_err failure)
+{
+    atea_err_info first;
+    int declared = 0;
+
+    if (failure == ATEA_OK) {
+        return ATEA_OK;
+    }
+    first = *atea_err_last();
+    for (size_t i = 0; i < atea_appraisal_submod_count(out); i++) {
+        declared |= strcmp(atea_appraisal_submod_name(out, i), TPM_SUBMOD) == 0;
+    }
+    if ((!declared && atea_appraisal_add_submod(out, TPM_SUBMOD, TPM_PLATFORM) != ATEA_OK) ||
+        atea_appraisal_add_reason(out, TPM_SUBMOD, ATEA_EAR_CONTRAINDICATED, failure, "%s",
+                                  first.code == failure ? first.detail
+                                                        : atea_strerror(failure)) != ATEA_OK) {
+        /* Keep the first failure's context for the caller, not the appraisal's. */
+        (void)atea__err_set(first.code, first.file, first.line, "%s", first.detail);
+    }
+    return failure;
+}
+
 atea_err atea_tpm_verify(const atea_verify_env *env, const atea_tpm_trust *trust,
                          const atea_tpm_evidence *evidence, atea_appraisal *out)
 {
     atea_err err = ATEA_OK;
     tpm_parsed parsed;
-    atea_err_info first;
 
     memset(&parsed, 0, sizeof(parsed));
     ATEA_ENSURE(env != NULL && evidence != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
     ATEA_TRY(atea_appraisal_add_submod(out, TPM_SUBMOD, TPM_PLATFORM));
-    err = tpm_checks(env, trust, evidence, &parsed, out);
-    if (err != ATEA_OK) {
-        /* Record the failure as a reason; keep the first failure's context for the caller. */
-        first = *atea_err_last();
-        if (atea_appraisal_add_reason(out, TPM_SUBMOD, ATEA_EAR_CONTRAINDICATED, err, "%s",
-                                      atea_err_detail(err)) != ATEA_OK) {
-            (void)atea__err_set(first.code, first.file, first.line, "%s", first.detail);
-        }
-    }
+    ATEA_TRY(atea__tpm_recorded(out, tpm_checks(env, trust, evidence, &parsed, out)));
 out:
     EVP_PKEY_free(parsed.ak);
     return err;

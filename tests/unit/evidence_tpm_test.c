@@ -14,7 +14,7 @@
 #include "atea/appraisal.h"
 #include "atea/tpm.h"
 #include "atea_test.h"
-#include "core/cbor.h"
+#include "atea/cmw.h"
 #include "swtpm.h"
 
 /* PCR 7 is extended with this digest before quoting, so its value is known and not zero. */
@@ -356,48 +356,82 @@ static void test_truncation(void **state)
     }
 }
 
+/* Verify a CMW with atea_tpm_verify_cmw, expecting want (recorded in the appraisal too). */
+static void expect_verify_cmw(const fixture *f, const uint8_t *cmw, size_t len, atea_err want)
+{
+    atea_appraisal *a = NULL;
+    atea_verify_env env = {.expected_report_data = f->report_data};
+    atea_tpm_trust t = {.ak_sha256 = f->trust_a, .count = 1};
+    EXPECT_OK(atea_appraisal_new(&a));
+    EXPECT_ERR(atea_tpm_verify_cmw(&env, &t, cmw, len, a), want);
+    if (want != ATEA_OK) {
+        assert_true(atea_appraisal_has_reason(a, want));
+        assert_int_equal(atea_appraisal_submod_status(a, "tpm"), ATEA_EAR_CONTRAINDICATED);
+    } else {
+        assert_int_equal(atea_appraisal_status(a), ATEA_EAR_AFFIRMING);
+    }
+    atea_appraisal_free(a);
+}
+
 static void test_cmw_collection_carries_the_parts(void **state)
 {
     fixture *f = *state;
     atea_binding binding = {0};
     atea_buf cmw = {0};
-    atea_cbor_rd c;
-    atea_slice key;
-    atea_slice value;
-    atea_slice type;
-    atea_tpm_evidence ev = {0};
-    size_t n = 0;
+    atea_cmw *tree = NULL;
+    atea_tpm_evidence ev;
 
     memcpy(binding.report_data, f->report_data, sizeof(binding.report_data));
     EXPECT_OK(atea_attester_attest(f->att_a, &binding, &cmw));
-    /* RFC 9999 collection: {"__cmwc_t": type, label: [media-type, bytes, ind], ...}. */
-    atea_cbor_rd_init(&c, cmw.data, cmw.len);
-    EXPECT_OK(atea_cbor_read_map(&c, &n));
-    assert_int_equal(n, 5);
-    EXPECT_OK(atea_cbor_read_tstr(&c, &key));
-    EXPECT_OK(atea_cbor_read_tstr(&c, &type));
-    assert_int_equal(type.len, strlen(ATEA_TPM_CMW_TYPE));
-    assert_memory_equal(type.data, ATEA_TPM_CMW_TYPE, type.len);
-    for (size_t i = 1; i < n; i++) {
-        size_t items = 0;
-        EXPECT_OK(atea_cbor_read_tstr(&c, &key));
-        EXPECT_OK(atea_cbor_read_array(&c, &items));
-        EXPECT_OK(atea_cbor_read_tstr(&c, &type));
-        EXPECT_OK(atea_cbor_read_bstr(&c, &value));
-        if (items == 3) {
-            uint64_t ind = 0;
-            EXPECT_OK(atea_cbor_read_uint(&c, &ind));
-            assert_int_equal(ind, 4);
-        }
-        atea_slice *dst = key.len == 5 && memcmp(key.data, "quote", 5) == 0 ? &ev.attest
-                          : key.len == 3 && memcmp(key.data, "sig", 3) == 0  ? &ev.signature
-                          : key.len == 4 && memcmp(key.data, "pcrs", 4) == 0 ? &ev.pcrs
-                                                                             : &ev.ak_spki;
-        *dst = value;
-    }
-    EXPECT_OK(atea_cbor_end(&c));
-    expect_verify(&ev, f->trust_a, 1, f->report_data, ATEA_OK);
+    expect_verify_cmw(f, cmw.data, cmw.len, ATEA_OK);
+    /* The parts are the records of an RFC 9999 collection; the quote is found by its type. */
+    EXPECT_OK(atea_cmw_decode(cmw.data, cmw.len, NULL, &tree));
+    assert_int_equal(tree->kind, ATEA_CMW_COLLECTION);
+    assert_int_equal(tree->n_entries, 4);
+    const atea_cmw *quote = atea_cmw_find_media_type(tree, ATEA_CMW_MT_TPM2_QUOTE);
+    assert_non_null(quote);
+    assert_int_equal(quote->ind, ATEA_CMW_IND_EVIDENCE);
+    EXPECT_OK(atea_tpm_evidence_from_cmw(tree, &ev));
+    assert_int_equal(ev.pcrs.len, f->quote_a.pcrs.len);
+    assert_memory_equal(ev.ak_spki.data, f->quote_a.ak_spki.data, f->quote_a.ak_spki.len);
+    atea_cmw_free(tree);
     atea_buf_free(&cmw);
+}
+
+static void test_cmw_json_and_malformed_collections(void **state)
+{
+    fixture *f = *state;
+    atea_buf cmw = {0};
+    atea_cmw *coll = NULL;
+    atea_cmw *rec = NULL;
+    const atea_buf *q[4] = {&f->quote_a.attest, &f->quote_a.signature, &f->quote_a.pcrs,
+                            &f->quote_a.ak_spki};
+    const char *labels[4] = {"quote", "sig", "pcrs", "ak"};
+    const char *types[4] = {ATEA_TPM_CMW_TYPE, ATEA_TPM_MT_SIGNATURE, ATEA_TPM_MT_PCRS,
+                            ATEA_TPM_MT_AK_SPKI};
+
+    EXPECT_OK(atea_tpm_quote_to_cmw(&f->quote_a, 1, &cmw));
+    assert_int_equal(cmw.data[0], '{');
+    expect_verify_cmw(f, cmw.data, cmw.len, ATEA_OK);
+    atea_buf_free(&cmw);
+    /* Not a CMW at all. */
+    expect_verify_cmw(f, (const uint8_t *)"x", 1, ATEA_ERR_CMW_FORMAT);
+    /* A collection without "pcrs", then one whose "sig" has the wrong media type. */
+    for (int variant = 0; variant < 2; variant++) {
+        EXPECT_OK(atea_cmw_new_collection(NULL, &coll));
+        for (int i = 0; i < 4; i++) {
+            if (variant == 0 && i == 2) {
+                continue;
+            }
+            const char *type = variant == 1 && i == 1 ? "application/octet-stream" : types[i];
+            EXPECT_OK(atea_cmw_new_record(type, q[i]->data, q[i]->len, 0, &rec));
+            EXPECT_OK(atea_cmw_add(coll, labels[i], rec));
+        }
+        EXPECT_OK(atea_cmw_encode_cbor(coll, &cmw));
+        expect_verify_cmw(f, cmw.data, cmw.len, ATEA_ERR_TPM_MISSING_PART);
+        atea_buf_free(&cmw);
+        atea_cmw_free(coll);
+    }
 }
 
 static void test_attester_config_errors(void **state)
@@ -436,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_trailing_bytes),
         cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_cmw_collection_carries_the_parts),
+        cmocka_unit_test(test_cmw_json_and_malformed_collections),
         cmocka_unit_test(test_attester_config_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
