@@ -211,57 +211,71 @@ static void tpm_free(atea_attester *self)
     free(a);
 }
 
+/* Store the digests one TPM2_PCR_Read returned (in the order of its pcrSelectionOut, bank by
+ * bank, index ascending: Part 3 §22.4) into q->values and clear them from want. */
+static atea_err tpm_pcr_take(TPML_PCR_SELECTION *want, const TPML_PCR_SELECTION *got,
+                             const TPML_DIGEST *values, tpm_quote_raw *q, uint32_t *taken)
+{
+    atea_err err = ATEA_OK;
+    uint32_t k = 0;
+
+    for (uint32_t g = 0; g < got->count; g++) {
+        const TPMS_PCR_SELECTION *r = &got->pcrSelections[g];
+        for (uint32_t b = 0; b < want->count; b++) {
+            TPMS_PCR_SELECTION *w = &want->pcrSelections[b];
+            for (unsigned i = 0; r->hash == w->hash && i / 8 < r->sizeofSelect; i++) {
+                if (!((r->pcrSelect[i / 8] >> (i % 8)) & 1)) {
+                    continue;
+                }
+                ATEA_ENSURE_MSG(k < values->count &&
+                                    values->digests[k].size == atea__tpm_hash_size(w->hash),
+                                ATEA_ERR_TPM_COMMAND,
+                                "TPM2_PCR_Read returned %u digests that do not fit its selection",
+                                values->count);
+                memcpy(q->values[b][i], values->digests[k].buffer, values->digests[k].size);
+                w->pcrSelect[i / 8] &= (uint8_t)~(1u << (i % 8));
+                k++;
+            }
+        }
+    }
+    *taken = k;
+out:
+    return err;
+}
+
+static int tpm_selection_empty(const TPML_PCR_SELECTION *sel)
+{
+    for (uint32_t b = 0; b < sel->count; b++) {
+        for (unsigned j = 0; j < sel->pcrSelections[b].sizeofSelect; j++) {
+            if (sel->pcrSelections[b].pcrSelect[j] != 0) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 /* Read every PCR of sel; TPM2_PCR_Read returns at most 8 digests per call (TPML_DIGEST), so
- * ask again for what is left (TPM 2.0 Part 3 §22.4). */
+ * ask again for what is left. Each round takes at least one PCR, so the loop ends. */
 static atea_err tpm_pcr_read(tpm_attester *a, const TPML_PCR_SELECTION *sel, tpm_quote_raw *q)
 {
     atea_err err = ATEA_OK;
     TPML_PCR_SELECTION want = *sel;
     TPML_PCR_SELECTION *got = NULL;
     TPML_DIGEST *values = NULL;
-    int left = 1;
 
-    while (left) {
+    while (!tpm_selection_empty(&want)) {
         uint32_t update_counter = 0;
-        uint32_t k = 0;
-        int progress = 0;
+        uint32_t taken = 0;
         TSS2_RC rc = Esys_PCR_Read(a->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &want,
                                    &update_counter, &got, &values);
         TPM_CHECK_RC(rc, "TPM2_PCR_Read");
-        for (uint32_t g = 0; g < got->count; g++) {
-            for (uint32_t b = 0; b < want.count; b++) {
-                TPMS_PCR_SELECTION *w = &want.pcrSelections[b];
-                const TPMS_PCR_SELECTION *r = &got->pcrSelections[g];
-                if (r->hash != w->hash) {
-                    continue;
-                }
-                for (unsigned i = 0; i < TPM2_MAX_PCRS && i / 8 < r->sizeofSelect; i++) {
-                    if (!((r->pcrSelect[i / 8] >> (i % 8)) & 1)) {
-                        continue;
-                    }
-                    ATEA_ENSURE_MSG(k < values->count &&
-                                        values->digests[k].size == atea__tpm_hash_size(w->hash),
-                                    ATEA_ERR_TPM_COMMAND,
-                                    "TPM2_PCR_Read returned %u digests for its selection",
-                                    values->count);
-                    memcpy(q->values[b][i], values->digests[k].buffer, values->digests[k].size);
-                    w->pcrSelect[i / 8] &= (uint8_t)~(1u << (i % 8));
-                    k++;
-                    progress = 1;
-                }
-            }
-        }
+        ATEA_TRY(tpm_pcr_take(&want, got, values, q, &taken));
         Esys_Free(got);
         Esys_Free(values);
         got = NULL;
         values = NULL;
-        left = 0;
-        for (uint32_t b = 0; b < want.count; b++) {
-            for (unsigned j = 0; j < want.pcrSelections[b].sizeofSelect; j++) {
-                left |= want.pcrSelections[b].pcrSelect[j] != 0;
-            }
-        }
-        ATEA_ENSURE_MSG(progress || !left, ATEA_ERR_TPM_PCR_SELECTION,
+        ATEA_ENSURE_MSG(taken > 0, ATEA_ERR_TPM_PCR_SELECTION,
                         "the TPM returns no value for some selected PCRs (bank not allocated?)");
     }
 out:

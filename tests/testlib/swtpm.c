@@ -292,6 +292,31 @@ static int start_daemon(atea_test_swtpm *t, char *why, size_t why_len)
     return r == 0 ? 0 : -1;
 }
 
+/* Append the end of the log named in why (it is deleted with the state directory). */
+static void why_add_log_tail(char *why, size_t why_len, const char *dir)
+{
+    const char *logs[] = {"setup.log", "swtpm.log"};
+    for (size_t i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+        char path[300];
+        char tail[200];
+        size_t used = strlen(why);
+        snprintf(path, sizeof(path), "%s/%s", dir, logs[i]);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) {
+            continue;
+        }
+        if (fseek(f, -(long)(sizeof(tail) - 1), SEEK_END) != 0) {
+            rewind(f);
+        }
+        size_t n = fread(tail, 1, sizeof(tail) - 1, f);
+        fclose(f);
+        tail[n] = '\0';
+        if (n > 0 && used + 16 < why_len) {
+            snprintf(why + used, why_len - used, "; %s ends: %s", logs[i], tail);
+        }
+    }
+}
+
 int atea_test_swtpm_start(atea_test_swtpm *t, char *why, size_t why_len)
 {
     const char *tmp = getenv("TMPDIR");
@@ -311,6 +336,7 @@ int atea_test_swtpm_start(atea_test_swtpm *t, char *why, size_t why_len)
         return -1;
     }
     if (run_setup(t, why, why_len) != 0 || start_daemon(t, why, why_len) != 0) {
+        why_add_log_tail(why, why_len, t->dir);
         atea_test_swtpm_stop(t);
         return -1;
     }
