@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <openssl/bio.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -159,27 +160,60 @@ static atea_buf cert_der(X509 *cert)
     return der;
 }
 
-atea_test_identity *atea_test_identity_new(atea_test_keytype type)
+static atea_test_identity *identity_alloc(atea_test_keytype type)
 {
-    char ca_cn[64];
-    char leaf_cn[64];
     assert_true(type < ATEA_TEST_KEY_COUNT);
     atea_test_identity *id = calloc(1, sizeof(*id));
     assert_non_null(id);
     id->type = type;
     id->sigalg = keytypes[type].sigalg;
+    return id;
+}
+
+/* The leaf, issued by the identity's CA, and both DER copies. */
+static void identity_issue_leaf(atea_test_identity *id, const char *label, long serial)
+{
+    char leaf_cn[80];
+    snprintf(leaf_cn, sizeof(leaf_cn), "atea test leaf %s", label);
+    const cert_spec leaf_spec = {.cn = leaf_cn, .serial = serial, .is_ca = 0};
+    id->leaf = make_cert(&leaf_spec, id->key, id->ca, id->ca_key, cert_digest(id->ca_type));
+    id->ca_der = cert_der(id->ca);
+    id->leaf_der = cert_der(id->leaf);
+}
+
+atea_test_identity *atea_test_identity_new(atea_test_keytype type)
+{
+    char ca_cn[64];
+    atea_test_identity *id = identity_alloc(type);
+    id->ca_type = type;
     id->ca_key = gen_key(type);
     id->key = gen_key(type);
     assert_non_null(id->ca_key);
     assert_non_null(id->key);
     snprintf(ca_cn, sizeof(ca_cn), "atea test CA %s", keytypes[type].name);
-    snprintf(leaf_cn, sizeof(leaf_cn), "atea test leaf %s", keytypes[type].name);
     const cert_spec ca_spec = {.cn = ca_cn, .serial = 1, .is_ca = 1};
-    const cert_spec leaf_spec = {.cn = leaf_cn, .serial = 2, .is_ca = 0};
     id->ca = make_cert(&ca_spec, id->ca_key, NULL, NULL, cert_digest(type));
-    id->leaf = make_cert(&leaf_spec, id->key, id->ca, id->ca_key, cert_digest(type));
-    id->ca_der = cert_der(id->ca);
-    id->leaf_der = cert_der(id->leaf);
+    identity_issue_leaf(id, keytypes[type].name, 2);
+    return id;
+}
+
+atea_test_identity *atea_test_identity_issue(atea_test_keytype type, const char *key_pem,
+                                             const atea_test_identity *issuer)
+{
+    char label[64];
+    atea_test_identity *id = identity_alloc(type);
+    BIO *bio = BIO_new_mem_buf(key_pem, -1);
+    assert_non_null(bio);
+    id->key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    assert_non_null(id->key);
+    assert_int_equal(X509_up_ref(issuer->ca), 1);
+    assert_int_equal(EVP_PKEY_up_ref(issuer->ca_key), 1);
+    id->ca = issuer->ca;
+    id->ca_key = issuer->ca_key;
+    id->ca_type = issuer->ca_type;
+    snprintf(label, sizeof(label), "%s by %s", keytypes[type].name, keytypes[issuer->ca_type].name);
+    identity_issue_leaf(id, label, 100 + (long)type);
     return id;
 }
 

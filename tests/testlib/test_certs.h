@@ -33,10 +33,11 @@ typedef struct atea_test_identity {
     EVP_PKEY *key; /* the leaf's private key */
     X509 *leaf;    /* CN=atea test leaf <type>, issued by ca */
     EVP_PKEY *ca_key;
-    X509 *ca; /* self-signed, CA:TRUE, same key type as the leaf */
+    X509 *ca; /* self-signed, CA:TRUE, same key type as the leaf (see _issue) */
     atea_buf leaf_der;
     atea_buf ca_der;
-    uint16_t sigalg; /* the TLS 1.3 SignatureScheme of this key type (SHA-256 for RSA) */
+    uint16_t sigalg;           /* the TLS 1.3 SignatureScheme of this key type (SHA-256 for RSA) */
+    atea_test_keytype ca_type; /* the CA's key type */
 } atea_test_identity;
 
 /* Short name ("p256", "ed25519", "rsa-pss", ...). */
@@ -48,6 +49,12 @@ const char *atea_test_keytype_sigalg_name(atea_test_keytype type);
 /* A fresh identity; aborts the test on failure. Free with atea_test_identity_free. */
 atea_test_identity *atea_test_identity_new(atea_test_keytype type);
 void atea_test_identity_free(atea_test_identity *id);
+
+/* A leaf of the given type with a fixed key (PEM, e.g. a PKCS#8 RSA or RSA-PSS key kept in the
+ * test, so valgrind runs skip RSA key generation), issued by issuer's CA. The new identity holds
+ * its own references to that CA certificate and key; free it with atea_test_identity_free. */
+atea_test_identity *atea_test_identity_issue(atea_test_keytype type, const char *key_pem,
+                                             const atea_test_identity *issuer);
 
 /* Write the leaf certificate and its key as PEM files (for openssl s_server/s_client). */
 void atea_test_identity_write_pem(const atea_test_identity *id, const char *cert_path,

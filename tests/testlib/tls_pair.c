@@ -184,10 +184,14 @@ atea_err atea_test_tls_pair_handshake(atea_test_tls_pair *pair)
     ATEA_ENSURE(pair != NULL, ATEA_ERR_INVALID_ARG);
     ERR_clear_error();
     for (int round = 0; round < ATEA_TEST_PAIR_MAX_ROUNDS; round++) {
+        /* The error queue is per thread, shared by both ends: read it before the other end
+         * adds its view of the failure (the alert it received). */
         int c = step(pair->client);
+        ATEA_ENSURE_MSG(c >= 0, ATEA_ERR_TLS_HANDSHAKE, "client failed: %s",
+                        ossl_error_text(why, sizeof(why)));
         int s = step(pair->server);
-        ATEA_ENSURE_MSG(c >= 0 && s >= 0, ATEA_ERR_TLS_HANDSHAKE, "%s failed: %s",
-                        c < 0 ? "client" : "server", ossl_error_text(why, sizeof(why)));
+        ATEA_ENSURE_MSG(s >= 0, ATEA_ERR_TLS_HANDSHAKE, "server failed: %s",
+                        ossl_error_text(why, sizeof(why)));
         if (c == 1 && s == 1) {
             goto out;
         }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/pem.h>
+
 #include "atea/ossl.h"
 #include "atea_test.h"
 #include "test_certs.h"
@@ -277,6 +279,51 @@ static void test_no_client_certificate(void **state)
     atea_test_tls_pair_free(pair);
 }
 
+/* test_certs' fixed-key identities (what valgrind-run tests use instead of RSA key generation)
+ * chain to their issuer's CA: the client's verification would fail the handshake otherwise. */
+static void test_issued_identity_handshake(void **state)
+{
+    const atea_test_identity *ca = atea_test_identities_get(*state, ATEA_TEST_KEY_P256);
+    EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    BIO *mem = BIO_new(BIO_s_mem());
+    char *pem = NULL;
+    assert_non_null(key);
+    assert_non_null(mem);
+    assert_int_equal(PEM_write_bio_PrivateKey(mem, key, NULL, NULL, 0, NULL, NULL), 1);
+    long pem_len = BIO_get_mem_data(mem, &pem);
+    assert_true(pem_len > 0);
+    char *pem_text = calloc(1, (size_t)pem_len + 1);
+    assert_non_null(pem_text);
+    memcpy(pem_text, pem, (size_t)pem_len);
+    atea_test_identity *id = atea_test_identity_issue(ATEA_TEST_KEY_ED25519, pem_text, ca);
+    assert_int_equal(EVP_PKEY_eq(id->key, key), 1);
+    assert_ptr_equal(id->ca, ca->ca);
+    assert_int_equal(id->sigalg, 0x0807);
+
+    atea_test_tls_pair_opts o = {.server_id = id, .attested = 1};
+    atea_test_tls_pair *pair = NULL;
+    EXPECT_OK(atea_test_tls_pair_new(&pair, &o));
+    check_peer_cert(&pair->client_tls, id);
+    atea_test_tls_pair_free(pair);
+    /* A client that trusts another CA refuses the leaf. */
+    o.server_id = id;
+    atea_test_identity *other = atea_test_identity_new(ATEA_TEST_KEY_ED25519);
+    EXPECT_OK(atea_test_tls_pair_start(&pair, &o));
+    X509_STORE *store = X509_STORE_new();
+    assert_non_null(store);
+    assert_int_equal(X509_STORE_add_cert(store, other->ca), 1);
+    SSL_CTX_set_cert_store(pair->client_ctx, store);
+    EXPECT_ERR(atea_test_tls_pair_handshake(pair), ATEA_ERR_TLS_HANDSHAKE);
+    assert_non_null(strstr(atea_err_last()->detail, "client failed: ") &&
+                    strstr(atea_err_last()->detail, "certificate verify failed"));
+    atea_test_tls_pair_free(pair);
+    atea_test_identity_free(other);
+    atea_test_identity_free(id);
+    free(pem_text);
+    BIO_free(mem);
+    EVP_PKEY_free(key);
+}
+
 static void test_init_and_prepare_arguments(void **state)
 {
     (void)state;
@@ -318,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_tls12_is_reported_not_refused),
         cmocka_unit_test(test_tls12_refused_by_default),
         cmocka_unit_test(test_no_client_certificate),
+        cmocka_unit_test(test_issued_identity_handshake),
         cmocka_unit_test(test_init_and_prepare_arguments),
     };
     return cmocka_run_group_tests(tests, setup_identities, teardown_identities);
