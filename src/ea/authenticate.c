@@ -42,7 +42,8 @@ atea_err atea_ea_build_authenticator(const atea_ea_build *b, atea_buf *out)
     size_t cert_len = 0;
     size_t len = b->keys->len;
     ATEA_ENSURE_MSG(scheme != NULL, ATEA_ERR_EA_SCHEME_INVALID, "scheme 0x%04x", b->scheme);
-    ATEA_TRY(atea_wr_init_growable(&wr, 1024, b->max_message));
+    ATEA_TRY(atea_wr_init_growable(&wr, b->max_message < 1024 ? b->max_message : 1024,
+                                    b->max_message));
     ATEA_TRY(sized(atea_ea_cert_write(&wr, b->context, b->certs, b->n_certs), b->max_message));
     cert_len = atea_wr_len(&wr);
 

@@ -50,13 +50,13 @@ atea_err atea_ea_req_parse(const uint8_t *msg, size_t len, atea_ea_req *req)
     atea_ea_ext_where where = ATEA_EA_IN_CERTIFICATE_REQUEST;
     atea_rd_init(&in, msg, len);
     ATEA_TRY(atea_ea_hs_read(&in, &req->hs));
-    ATEA_TRY(atea_rd_end(&in));
     ATEA_ENSURE_MSG(req->hs.type == ATEA_EA_HS_CERTIFICATE_REQUEST ||
                         req->hs.type == ATEA_EA_HS_CLIENT_CERTIFICATE_REQUEST,
                     ATEA_ERR_EA_MSG_TYPE,
                     "handshake type %u (%s) at offset 0 where an authenticator request (13 or 17) "
                     "belongs",
                     req->hs.type, atea_ea_hs_name(req->hs.type));
+    ATEA_TRY(atea_rd_end(&in));
     if (req->hs.type == ATEA_EA_HS_CLIENT_CERTIFICATE_REQUEST) {
         where = ATEA_EA_IN_CLIENT_CERTIFICATE_REQUEST;
     }
