@@ -99,22 +99,22 @@ static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, cons
     switch (n->kind) {
     case ATEA_CMW_RECORD:
         ATEA_TRY(printf_wr(out, indent, "%srecord", label));
-        ATEA_TRY(dump_type(n, out, indent + 2));
+        ATEA_TRY(dump_type(n, out, indent + 1));
         if (n->ind != 0) {
             ind_names(n->ind, names, sizeof(names));
-            ATEA_TRY(printf_wr(out, indent + 2, "ind: %u (%s)", (unsigned)n->ind, names));
+            ATEA_TRY(printf_wr(out, indent + 1, "ind: %u (%s)", (unsigned)n->ind, names));
         }
-        ATEA_TRY(dump_value(&n->value, out, indent + 2));
+        ATEA_TRY(dump_value(&n->value, out, indent + 1));
         break;
     case ATEA_CMW_TAG:
         ATEA_TRY(printf_wr(out, indent, "%stag %llu (Content-Format %u)", label,
                            (unsigned long long)n->tag, (unsigned)n->content_format));
-        ATEA_TRY(dump_value(&n->value, out, indent + 2));
+        ATEA_TRY(dump_value(&n->value, out, indent + 1));
         break;
     case ATEA_CMW_COLLECTION:
         ATEA_TRY(printf_wr(out, indent, "%scollection, %zu entries", label, n->n_entries));
         if (n->ctype != NULL) {
-            ATEA_TRY(printf_wr(out, indent + 2, "__cmwc_t: \"%s\"", n->ctype));
+            ATEA_TRY(printf_wr(out, indent + 1, "__cmwc_t: \"%s\"", n->ctype));
         }
         for (size_t i = 0; i < n->n_entries; i++) {
             char lab[ATEA_CMW_MAX_LABEL_LEN + 32];
@@ -124,7 +124,7 @@ static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, cons
             } else {
                 snprintf(lab, sizeof(lab), "%lld: ", (long long)l->num);
             }
-            ATEA_TRY(dump_node(n->entries[i].cmw, out, indent + 2, lab));
+            ATEA_TRY(dump_node(n->entries[i].cmw, out, indent + 1, lab));
         }
         break;
     }
