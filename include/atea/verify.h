@@ -76,8 +76,7 @@ const atea_policy *atea_verifier_policy(const atea_verifier *verifier);
  * else that of the first contraindicated reason (e.g. ATEA_ERR_POLICY_REFERENCE_VALUE), else
  * ATEA_ERR_NOTHING_APPRAISED / ATEA_ERR_NOT_AFFIRMED. Decode failures: the CMW codes.
  * Evidence of an unknown type: ATEA_ERR_EVIDENCE_TYPE_UNKNOWN with a reason naming the type.
- * A type whose verifier is not in this build: ATEA_ERR_PLATFORM_NOT_BUILT. Sim evidence when
- * allow_sim is 0: ATEA_ERR_SIM_NOT_ALLOWED.
+ * Sim evidence when allow_sim is 0: ATEA_ERR_SIM_NOT_ALLOWED.
  */
 atea_err atea_verify_cmw(atea_verifier *verifier, const uint8_t *cmw, size_t len,
                          const atea_binding *expected, atea_appraisal *out) ATEA_MUST_USE;

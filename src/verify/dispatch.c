@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "atea/cca.h"
 #include "atea/sim.h"
 #include "atea/snp.h"
 #include "atea/tdx.h"
+#include "atea/tpm.h"
 #include "atea/tsm.h"
 #include "core/check.h"
 #include "verify/dispatch.h"
@@ -79,6 +81,32 @@ out:
     return err;
 }
 
+static atea_err verify_cca(atea_dispatch *d, const uint8_t *data, size_t len,
+                           const atea_cmw *collection)
+{
+    (void)collection;
+    return atea_cca_verify(&d->env, data, len, d->out);
+}
+
+/* A TPM quote is four parts in one collection (include/atea/tpm.h); the AKs come from the
+ * policy. */
+static atea_err verify_tpm(atea_dispatch *d, const uint8_t *data, size_t len,
+                           const atea_cmw *collection)
+{
+    atea_err err = ATEA_OK;
+    atea_tpm_evidence ev;
+    atea_tpm_trust trust = {0};
+    (void)data;
+    (void)len;
+    ATEA_ENSURE_MSG(collection != NULL, ATEA_ERR_TPM_MISSING_PART,
+                    "a TPM quote record outside its collection (quote, sig, pcrs, ak)");
+    ATEA_TRY(atea_tpm_evidence_from_cmw(collection, &ev));
+    trust.ak_sha256 = atea_policy_tpm_ak_sha256(d->policy, &trust.count);
+    ATEA_TRY(atea_tpm_verify(&d->env, &trust, &ev, d->out));
+out:
+    return err;
+}
+
 /* Sim evidence is refused before parsing unless the verifier was told to allow it: a relying
  * party must opt in twice (here and in the policy) to be fooled by a simulator. */
 static atea_err verify_sim(atea_dispatch *d, const uint8_t *data, size_t len,
@@ -96,10 +124,10 @@ out:
 
 static const struct {
     atea_cmw_mt mt;
-    platform_fn fn; /* NULL: recognised, but its verifier is not part of this build */
+    platform_fn fn;
 } platforms[] = {
     {ATEA_CMW_MT_TDX_QUOTE, verify_tdx},   {ATEA_CMW_MT_SNP_REPORT, verify_snp},
-    {ATEA_CMW_MT_CCA_TOKEN, NULL},         {ATEA_CMW_MT_TPM2_QUOTE, NULL},
+    {ATEA_CMW_MT_CCA_TOKEN, verify_cca},   {ATEA_CMW_MT_TPM2_QUOTE, verify_tpm},
     {ATEA_CMW_MT_SIM_EVIDENCE, verify_sim},
 };
 
@@ -122,13 +150,6 @@ atea_err atea__dispatch_bytes(atea_dispatch *d, atea_cmw_mt mt, const char *type
     for (size_t i = 0; i < ATEA_ARRAY_LEN(platforms); i++) {
         if (platforms[i].mt != mt) {
             continue;
-        }
-        if (platforms[i].fn == NULL) {
-            (void)atea__err_set(ATEA_ERR_PLATFORM_NOT_BUILT, __FILE__, __LINE__,
-                                "%s evidence: its verifier is not part of this build",
-                                atea_cmw_media_type_desc(mt));
-            ATEA_TRY(atea__dispatch_failed(d, NULL, ATEA_ERR_PLATFORM_NOT_BUILT));
-            goto out;
         }
         d->appraised++;
         atea_err failure = platforms[i].fn(d, data, len, collection);
@@ -162,6 +183,12 @@ static atea_err dispatch_collection(atea_dispatch *d, const atea_cmw *cmw, unsig
     if (snp != NULL) {
         ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_SNP_REPORT, snp->media_type,
                                       snp->value.data, snp->value.len, cmw));
+        goto out;
+    }
+    const atea_cmw *tpm = platform_entry(cmw, ATEA_TPM_LABEL_ATTEST, ATEA_CMW_MT_TPM2_QUOTE);
+    if (tpm != NULL) {
+        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_TPM2_QUOTE, tpm->media_type,
+                                      tpm->value.data, tpm->value.len, cmw));
         goto out;
     }
     /* Composite evidence (specs.md §4.10): every entry is a piece of its own. */

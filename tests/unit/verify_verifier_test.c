@@ -3,8 +3,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "atea/cca.h"
 #include "atea/cmw.h"
 #include "atea/sim.h"
+#include "atea/tpm.h"
 #include "atea/tsm.h"
 #include "atea/verify.h"
 #include "atea_test.h"
@@ -305,6 +307,74 @@ static void test_snp_dispatch(void **state)
     atea_buf_free(&report);
 }
 
+static void test_cca_dispatch(void **state)
+{
+    (void)state;
+    atea_buf token = atea_test_read_file(
+        atea_test_shared_path("testdata/evidence/cca/veraison_tf-rmm_cca_token.cbor"));
+    char text[700];
+    snprintf(text, sizeof(text), "{\"platforms\": {\"cca\": {\"cpak_pem\": \"%s\"}}}",
+             atea_test_shared_path("testdata/evidence/cca/cpak_pub.pem"));
+    atea_policy *p = load_policy(text);
+    atea_verifier *v = new_verifier(p, 0, AT_2026);
+    atea_binding b = {0};
+    memset(b.report_data, 0xab, 64); /* the sample's realm challenge */
+    atea_appraisal *a = NULL;
+    EXPECT_OK(run(v, 1, token.data, token.len, &b, &a));
+    assert_int_equal(atea_appraisal_submod_status(a, "cca"), ATEA_EAR_AFFIRMING);
+    atea_appraisal_free(a);
+    /* in a CMW record too; another challenge is the CCA verifier's refusal */
+    atea_buf c = record("application/eat-collection; profile=\"http://arm.com/CCA-SSD/1.0.0\"",
+                        token.data, token.len);
+    b.report_data[5] = 0;
+    atea_err err = run(v, 0, c.data, c.len, &b, &a);
+    assert_int_equal(err, ATEA_ERR_CCA_REALM_CHALLENGE);
+    atea_appraisal_free(a);
+    /* a policy that lists only tdx refuses CCA evidence */
+    atea_policy *tdx_only = load_policy("{\"platforms\": {\"tdx\": {}}}");
+    atea_verifier *v2 = new_verifier(tdx_only, 0, AT_2026);
+    memset(b.report_data, 0xab, 64);
+    EXPECT_ERR(run(v2, 0, c.data, c.len, &b, NULL), ATEA_ERR_CCA_NO_CPAK);
+    atea_verifier_free(v2);
+    atea_policy_free(tdx_only);
+    atea_buf_free(&c);
+    atea_verifier_free(v);
+    atea_policy_free(p);
+    atea_buf_free(&token);
+}
+
+/* A TPM quote collection reaches the TPM verifier (garbage parts: its parser refuses them). */
+static void test_tpm_dispatch(void **state)
+{
+    (void)state;
+    const uint8_t junk[] = {0xff, 0x54, 0x43, 0x47};
+    atea_cmw *coll = NULL;
+    EXPECT_OK(atea_cmw_new_collection(NULL, &coll));
+    const char *labels[] = {"quote", "sig", "pcrs", "ak"};
+    const char *types[] = {"application/vnd.tcg.tpm2.quote", "application/vnd.tcg.tpm2.tpmt-signature",
+                           "application/vnd.atea.tpm2.pcr-values", "application/vnd.atea.spki+der"};
+    for (int i = 0; i < 4; i++) {
+        atea_cmw *r = NULL;
+        EXPECT_OK(atea_cmw_new_record(types[i], junk, sizeof(junk), 4, &r));
+        EXPECT_OK(atea_cmw_add(coll, labels[i], r));
+    }
+    atea_buf c = {0};
+    EXPECT_OK(atea_cmw_encode_cbor(coll, &c));
+    atea_cmw_free(coll);
+    atea_verifier *v = new_verifier(NULL, 0, 0);
+    atea_appraisal *a = NULL;
+    atea_err err = run(v, 0, c.data, c.len, NULL, &a);
+    assert_int_not_equal(err, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN);
+    assert_int_equal(atea_appraisal_submod_status(a, "tpm"), ATEA_EAR_CONTRAINDICATED);
+    atea_appraisal_free(a);
+    atea_buf_free(&c);
+    /* the quote record alone is not enough */
+    atea_buf lone = record("application/vnd.tcg.tpm2.quote", junk, sizeof(junk));
+    EXPECT_ERR(run(v, 0, lone.data, lone.len, NULL, NULL), ATEA_ERR_TPM_MISSING_PART);
+    atea_buf_free(&lone);
+    atea_verifier_free(v);
+}
+
 static void test_options(void **state)
 {
     (void)state;
@@ -333,6 +403,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_composite_collection, setup, teardown),
         cmocka_unit_test(test_tdx_dispatch),
         cmocka_unit_test(test_snp_dispatch),
+        cmocka_unit_test(test_cca_dispatch),
+        cmocka_unit_test(test_tpm_dispatch),
         cmocka_unit_test(test_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
