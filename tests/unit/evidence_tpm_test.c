@@ -27,7 +27,7 @@ typedef struct fixture {
     atea_test_swtpm tpm_a;
     atea_test_swtpm tpm_b;
     atea_attester *att_a; /* ECC AK on tpm_a */
-    atea_attester *att_b; /* ECC AK on tpm_b */
+    atea_attester *att_b; /* ECC AK on tpm_b, during setup only */
     uint8_t report_data[ATEA_REPORT_DATA_LEN];
     atea_tpm_quote quote_a;     /* ECDSA quote by tpm_a over sha256:0-7 */
     atea_tpm_quote quote_b;     /* ECDSA quote by tpm_b */
@@ -99,6 +99,9 @@ static int setup(void **state)
     f->att_b = attester(f->tpm_b.tcti, ATEA_TPM_AK_ECC_P256, NULL);
     EXPECT_OK(atea_tpm_attester_quote(f->att_a, f->report_data, &f->quote_a));
     EXPECT_OK(atea_tpm_attester_quote(f->att_b, f->report_data, &f->quote_b));
+    /* swtpm serves one connection at a time: free tpm_b for test_persistent_ak. */
+    atea_attester_free(f->att_b);
+    f->att_b = NULL;
     SHA256(f->quote_a.ak_spki.data, f->quote_a.ak_spki.len, f->trust_a);
     SHA256(f->quote_b.ak_spki.data, f->quote_b.ak_spki.len, other);
     /* Two independent TPMs: different endorsement seeds, different AKs. */
@@ -458,6 +461,83 @@ static void test_attester_config_errors(void **state)
     EXPECT_ERR(atea_tpm_attester_quote(&not_tpm, f->report_data, &q), ATEA_ERR_INVALID_ARG);
 }
 
+/* Persist a primary key made from tmpl (endorsement hierarchy) at handle. */
+static void persist_primary(ESYS_CONTEXT *esys, const TPM2B_PUBLIC *tmpl, TPM2_HANDLE handle)
+{
+    TPM2B_SENSITIVE_CREATE sensitive = {0};
+    TPM2B_DATA outside = {0};
+    TPML_PCR_SELECTION creation_pcrs = {0};
+    ESYS_TR key = ESYS_TR_NONE;
+    ESYS_TR persistent = ESYS_TR_NONE;
+
+    assert_int_equal(Esys_CreatePrimary(esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD,
+                                        ESYS_TR_NONE, ESYS_TR_NONE, &sensitive, tmpl, &outside,
+                                        &creation_pcrs, &key, NULL, NULL, NULL, NULL),
+                     TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_EvictControl(esys, ESYS_TR_RH_OWNER, key, ESYS_TR_PASSWORD,
+                                       ESYS_TR_NONE, ESYS_TR_NONE, handle, &persistent),
+                     TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_FlushContext(esys, key), TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_TR_Close(esys, &persistent), TSS2_RC_SUCCESS);
+}
+
+static atea_err persistent_attester(const char *tcti, uint32_t handle, atea_attester **a)
+{
+    atea_tpm_attester_opts o;
+    atea_tpm_attester_opts_default(&o);
+    o.tcti = tcti;
+    o.ak_handle = handle;
+    return atea_tpm_attester_new(&o, a);
+}
+
+static void test_persistent_ak(void **state)
+{
+    fixture *f = *state;
+    TSS2_TCTI_CONTEXT *t = NULL;
+    ESYS_CONTEXT *esys = NULL;
+    TPM2B_PUBLIC tmpl = {0};
+    TPMT_PUBLIC *p = &tmpl.publicArea;
+    atea_attester *a = NULL;
+    atea_tpm_quote q;
+    uint8_t trust_b[32];
+
+    /* The attester's ECC AK template (src/evidence/tpm.c), and a sign-only key that is not
+     * restricted (a TPM would sign anything with it, so it cannot be an AK). */
+    p->type = TPM2_ALG_ECC;
+    p->nameAlg = TPM2_ALG_SHA256;
+    p->objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+                          TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
+                          TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT;
+    p->parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
+    p->parameters.eccDetail.scheme.scheme = TPM2_ALG_ECDSA;
+    p->parameters.eccDetail.scheme.details.ecdsa.hashAlg = TPM2_ALG_SHA256;
+    p->parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
+    p->parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
+    assert_int_equal(Tss2_TctiLdr_Initialize(f->tpm_b.tcti, &t), TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_Initialize(&esys, t, NULL), TSS2_RC_SUCCESS);
+    persist_primary(esys, &tmpl, 0x81010100);
+    p->objectAttributes &= ~TPMA_OBJECT_RESTRICTED;
+    persist_primary(esys, &tmpl, 0x81010101);
+    Esys_Finalize(&esys);
+    Tss2_TctiLdr_Finalize(&t);
+
+    /* Same TPM, same template: the persistent AK is the primary AK that signed quote_b. */
+    EXPECT_OK(persistent_attester(f->tpm_b.tcti, 0x81010100, &a));
+    EXPECT_OK(atea_tpm_attester_quote(a, f->report_data, &q));
+    assert_int_equal(q.ak_spki.len, f->quote_b.ak_spki.len);
+    assert_memory_equal(q.ak_spki.data, f->quote_b.ak_spki.data, q.ak_spki.len);
+    SHA256(q.ak_spki.data, q.ak_spki.len, trust_b);
+    atea_tpm_evidence ev = evidence_of(&q);
+    expect_verify(&ev, trust_b, 1, f->report_data, ATEA_OK);
+    atea_tpm_quote_free(&q);
+    atea_attester_free(a);
+    a = NULL;
+    EXPECT_ERR(persistent_attester(f->tpm_b.tcti, 0x81010101, &a), ATEA_ERR_TPM_CONFIG);
+    EXPECT_ERR(persistent_attester(f->tpm_b.tcti, 0x80000001, &a), ATEA_ERR_TPM_CONFIG);
+    EXPECT_ERR(persistent_attester(f->tpm_b.tcti, 0x81010199, &a), ATEA_ERR_TPM_COMMAND);
+    assert_null(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_cmw_collection_carries_the_parts),
         cmocka_unit_test(test_cmw_json_and_malformed_collections),
         cmocka_unit_test(test_attester_config_errors),
+        cmocka_unit_test(test_persistent_ak),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
