@@ -427,6 +427,7 @@ static void test_unprepared_server_has_no_record(void **state)
     const atea_tls *s = &pair->server_tls;
     EXPECT_ERR(s->ops->peer_sigalgs(s->impl, got, ATEA_TLS_MAX_SIGALGS, &n),
                ATEA_ERR_TLS_NO_CLIENT_HELLO);
+    assert_non_null(strstr(atea_err_last()->detail, "not prepared by atea_ossl_ctx_prepare"));
     EXPECT_ERR(s->ops->peer_hello_extensions(s->impl, got, ATEA_TLS_MAX_SIGALGS, &n),
                ATEA_ERR_TLS_NO_CLIENT_HELLO);
     atea_test_tls_pair_free(pair);

@@ -167,7 +167,8 @@ static atea_err tls_peer_sigalgs(void *impl, uint16_t *out, size_t cap, size_t *
         goto out;
     }
     const atea_ossl_hello *h = tls_hello(ssl);
-    ATEA_ENSURE(h != NULL, ATEA_ERR_TLS_NO_CLIENT_HELLO);
+    ATEA_ENSURE_MSG(h != NULL, ATEA_ERR_TLS_NO_CLIENT_HELLO, "%s",
+                    "this server's SSL_CTX was not prepared by atea_ossl_ctx_prepare");
     ATEA_ENSURE_MSG(h->sigalgs_err == ATEA_OK, h->sigalgs_err,
                     "while recording the ClientHello: %s", h->sigalgs_detail);
     ATEA_TRY(copy_u16_list(h->sigalgs, h->n_sigalgs, out, cap, n, "signature_algorithms"));
@@ -183,8 +184,9 @@ static atea_err tls_peer_hello_extensions(void *impl, uint16_t *out, size_t cap,
     *n = 0;
     const atea_ossl_hello *h = tls_hello(ssl);
     ATEA_ENSURE_MSG(h != NULL, ATEA_ERR_TLS_NO_CLIENT_HELLO, "%s",
-                    SSL_is_server(ssl) ? "this server's SSL_CTX was not prepared by atea"
-                                       : "a client has no peer ClientHello");
+                    SSL_is_server(ssl)
+                        ? "this server's SSL_CTX was not prepared by atea_ossl_ctx_prepare"
+                        : "a client has no peer ClientHello");
     ATEA_ENSURE_MSG(h->exts_err == ATEA_OK, h->exts_err, "while recording the ClientHello: %s",
                     h->exts_detail);
     ATEA_TRY(copy_u16_list(h->exts, h->n_exts, out, cap, n, "ClientHello extension list"));
