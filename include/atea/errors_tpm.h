@@ -13,11 +13,12 @@
     X(ATEA_ERR_TPM_NO_TRUSTED_AK, -146,                                                            \
       "no trusted TPM attestation key is configured: put the AK's SPKI SHA-256 in the policy")     \
     X(ATEA_ERR_TPM_MISSING_PART, -147,                                                             \
-      "the TPM evidence lacks a required part (quote, signature, PCR values or AK public key), "  \
-      "or a part is not a record of its media type")                                              \
+      "the TPM evidence lacks a required part (quote, signature, PCR values or AK public key), "   \
+      "or a part is not a record of its media type")                                               \
     X(ATEA_ERR_TPM_UNAVAILABLE, -148,                                                              \
       "cannot reach the TPM through the configured TCTI (device or simulator not available)")      \
-    X(ATEA_ERR_TPM_COMMAND, -490, "a TPM command failed (see the detail for the TPM response code)") \
+    X(ATEA_ERR_TPM_COMMAND, -490,                                                                  \
+      "a TPM command failed (see the detail for the TPM response code)")                           \
     X(ATEA_ERR_TPM_BAD_MAGIC, -491,                                                                \
       "the TPMS_ATTEST does not start with TPM_GENERATED_VALUE: the TPM did not produce it")       \
     X(ATEA_ERR_TPM_NOT_QUOTE, -492,                                                                \
@@ -28,10 +29,10 @@
     X(ATEA_ERR_TPM_SIGNATURE, -494, "the TPM quote signature does not verify with the AK")         \
     X(ATEA_ERR_TPM_REPORT_DATA, -495,                                                              \
       "TPM quote qualifyingData does not match the binder for this connection")                    \
-    X(ATEA_ERR_TPM_PCR_DIGEST, -496,                                                               \
-      "the PCR values do not hash to the pcrDigest the TPM signed")                                \
+    X(ATEA_ERR_TPM_PCR_DIGEST, -496, "the PCR values do not hash to the pcrDigest the TPM signed") \
     X(ATEA_ERR_TPM_PCR_SELECTION, -497,                                                            \
-      "the PCR values do not cover exactly the PCR selection of the quote (or it has several banks)") \
+      "the PCR values do not cover exactly the PCR selection of the quote (or it has several "     \
+      "banks)")                                                                                    \
     X(ATEA_ERR_TPM_UNSUPPORTED_ALG, -498,                                                          \
       "the TPM evidence uses a hash or signature algorithm atea does not verify")                  \
     X(ATEA_ERR_TPM_BAD_AK, -499,                                                                   \

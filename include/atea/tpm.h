@@ -131,8 +131,7 @@ atea_err atea_tpm_attester_quote(atea_attester *attester,
 /* Wrap the parts into the CMW collection above, CBOR (json = 0) or JSON (json = 1).
  * Errors: ATEA_ERR_INVALID_ARG, ATEA_ERR_CMW_BASE64URL (JSON with an empty part),
  * ATEA_ERR_TOO_LARGE, ATEA_ERR_NO_MEMORY. */
-atea_err atea_tpm_quote_to_cmw(const atea_tpm_quote *quote, int json,
-                               atea_buf *cmw) ATEA_MUST_USE;
+atea_err atea_tpm_quote_to_cmw(const atea_tpm_quote *quote, int json, atea_buf *cmw) ATEA_MUST_USE;
 
 /* ---------------------------------------------------------------- verifier (verify layer) */
 
@@ -174,8 +173,7 @@ atea_err atea_tpm_verify(const atea_verify_env *env, const atea_tpm_trust *trust
  * slices borrow from the tree. Entries with other labels are ignored.
  * Errors: ATEA_ERR_INVALID_ARG, ATEA_ERR_TPM_MISSING_PART (no such collection, or one of the
  * four entries is absent or not a record of its media type). */
-atea_err atea_tpm_evidence_from_cmw(const atea_cmw *cmw,
-                                    atea_tpm_evidence *evidence) ATEA_MUST_USE;
+atea_err atea_tpm_evidence_from_cmw(const atea_cmw *cmw, atea_tpm_evidence *evidence) ATEA_MUST_USE;
 
 /* Decode a CMW (CBOR or JSON), take the TPM quote collection out of it and atea_tpm_verify it.
  * A failure before atea_tpm_verify is recorded in `out` like its own failures.

@@ -199,8 +199,8 @@ static void tpm_free(atea_attester *self)
     }
     if (a->esys != NULL && a->ak != ESYS_TR_NONE) {
         /* Best effort: a transient AK would otherwise occupy a TPM object slot. */
-        TSS2_RC rc = a->ak_transient ? Esys_FlushContext(a->esys, a->ak)
-                                     : Esys_TR_Close(a->esys, &a->ak);
+        TSS2_RC rc =
+            a->ak_transient ? Esys_FlushContext(a->esys, a->ak) : Esys_TR_Close(a->esys, &a->ak);
         if (rc != TSS2_RC_SUCCESS) {
             atea_logf(&a->log, ATEA_LOG_WARN, "tpm: releasing the AK: %s", Tss2_RC_Decode(rc));
         }
@@ -233,7 +233,7 @@ static atea_err tpm_pcr_take(TPML_PCR_SELECTION *want, const TPML_PCR_SELECTION 
                                 "TPM2_PCR_Read returned %u digests that do not fit its selection",
                                 values->count);
                 memcpy(q->values[b][i], values->digests[k].buffer, values->digests[k].size);
-                w->pcrSelect[i / 8] &= (uint8_t)~(1u << (i % 8));
+                w->pcrSelect[i / 8] &= (uint8_t) ~(1u << (i % 8));
                 k++;
             }
         }

@@ -111,8 +111,8 @@ atea_err atea__tpm_pcrsel_parse(const char *text, TPML_PCR_SELECTION *sel)
             bank->pcrSelect[i / 8] |= (uint8_t)(1u << (i % 8));
         }
         ATEA_ENSURE_MSG(text[pos] == '\0' || (text[pos] == ',' && text[pos + 1] != '\0'),
-                        ATEA_ERR_TPM_CONFIG,
-                        "PCR selection \"%s\": unexpected character at %zu", text, pos);
+                        ATEA_ERR_TPM_CONFIG, "PCR selection \"%s\": unexpected character at %zu",
+                        text, pos);
         if (text[pos] == ',') {
             pos++;
         }
@@ -145,8 +145,8 @@ static atea_err tpm_ec_spki(const TPMS_ECC_POINT *point, TPMI_ECC_CURVE curve, E
                   curve);
     }
     ATEA_ENSURE_MSG(point->x.size <= field && point->y.size <= field, ATEA_ERR_TPM_UNSUPPORTED_ALG,
-                    "AK point coordinates (%u, %u bytes) exceed the curve size %zu",
-                    point->x.size, point->y.size, field);
+                    "AK point coordinates (%u, %u bytes) exceed the curve size %zu", point->x.size,
+                    point->y.size, field);
     /* SEC 1 §2.3.3 uncompressed point; TPM coordinates may be shorter than the field. */
     memset(octets, 0, sizeof(octets));
     octets[0] = 0x04;
@@ -172,8 +172,7 @@ out:
     return err;
 }
 
-static atea_err tpm_rsa_spki(const TPM2B_PUBLIC_KEY_RSA *modulus, UINT32 exponent,
-                             EVP_PKEY **pkey)
+static atea_err tpm_rsa_spki(const TPM2B_PUBLIC_KEY_RSA *modulus, UINT32 exponent, EVP_PKEY **pkey)
 {
     atea_err err = ATEA_OK;
     OSSL_PARAM_BLD *bld = NULL;

@@ -55,9 +55,8 @@ static atea_err tpm_parse_ak(atea_slice spki, tpm_parsed *p)
     ATEA_ENSURE_MSG(cursor == spki.data + spki.len, ATEA_ERR_TPM_BAD_AK,
                     "%zu bytes follow the AK SubjectPublicKeyInfo",
                     (size_t)(spki.data + spki.len - cursor));
-    ATEA_ENSURE_MSG(EVP_PKEY_is_a(p->ak, "EC") || EVP_PKEY_is_a(p->ak, "RSA"),
-                    ATEA_ERR_TPM_BAD_AK, "the AK is a %s key, not EC or RSA",
-                    EVP_PKEY_get0_type_name(p->ak));
+    ATEA_ENSURE_MSG(EVP_PKEY_is_a(p->ak, "EC") || EVP_PKEY_is_a(p->ak, "RSA"), ATEA_ERR_TPM_BAD_AK,
+                    "the AK is a %s key, not EC or RSA", EVP_PKEY_get0_type_name(p->ak));
 out:
     return err;
 }
@@ -90,8 +89,7 @@ static atea_err tpm_check_trust(const atea_tpm_trust *trust, const tpm_parsed *p
     ATEA_ENSURE(trust != NULL && trust->count > 0 && trust->ak_sha256 != NULL,
                 ATEA_ERR_TPM_NO_TRUSTED_AK);
     for (size_t i = 0; i < trust->count; i++) {
-        found |= atea_ct_equal(trust->ak_sha256 + i * TPM_AK_HASH_LEN, p->ak_hash,
-                               TPM_AK_HASH_LEN);
+        found |= atea_ct_equal(trust->ak_sha256 + i * TPM_AK_HASH_LEN, p->ak_hash, TPM_AK_HASH_LEN);
     }
     if (!found) {
         ATEA_TRY(atea_hex_encode(p->ak_hash, TPM_AK_HASH_LEN, hex, sizeof(hex)));
@@ -182,13 +180,13 @@ static atea_err tpm_check_report_data(const atea_verify_env *env, const tpm_pars
         goto out;
     }
     /* profile.md §3: qualifyingData is report_data, all 64 bytes. */
-    ATEA_ENSURE_MSG(extra.len == ATEA_TPM_QUALIFYING_DATA_LEN &&
-                        atea_ct_equal(extra.data, env->expected_report_data,
-                                      ATEA_TPM_QUALIFYING_DATA_LEN),
-                    ATEA_ERR_TPM_REPORT_DATA,
-                    "the quote's %zu-byte extraData differs from the %d-byte report_data of this "
-                    "connection",
-                    extra.len, ATEA_TPM_QUALIFYING_DATA_LEN);
+    ATEA_ENSURE_MSG(
+        extra.len == ATEA_TPM_QUALIFYING_DATA_LEN &&
+            atea_ct_equal(extra.data, env->expected_report_data, ATEA_TPM_QUALIFYING_DATA_LEN),
+        ATEA_ERR_TPM_REPORT_DATA,
+        "the quote's %zu-byte extraData differs from the %d-byte report_data of this "
+        "connection",
+        extra.len, ATEA_TPM_QUALIFYING_DATA_LEN);
     ATEA_TRY(tpm_pass(out, "%s", "qualifyingData equals report_data (binder || aik_hash)"));
 out:
     return err;
@@ -315,8 +313,8 @@ atea_err atea__tpm_recorded(atea_appraisal *out, atea_err failure)
     }
     if ((!declared && atea_appraisal_add_submod(out, TPM_SUBMOD, TPM_PLATFORM) != ATEA_OK) ||
         atea_appraisal_add_reason(out, TPM_SUBMOD, ATEA_EAR_CONTRAINDICATED, failure, "%s",
-                                  first.code == failure ? first.detail
-                                                        : atea_strerror(failure)) != ATEA_OK) {
+                                  first.code == failure ? first.detail : atea_strerror(failure)) !=
+            ATEA_OK) {
         /* Keep the first failure's context for the caller, not the appraisal's. */
         (void)atea__err_set(first.code, first.file, first.line, "%s", first.detail);
     }

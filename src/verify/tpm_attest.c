@@ -80,8 +80,8 @@ static atea_err tpm_pcr_selection(atea_rd *rd, atea_tpm_pcr_selection *sel)
 
     ATEA_TRY(atea_rd_u32(rd, &sel->count));
     ATEA_ENSURE_MSG(sel->count <= ATEA_TPM_MAX_BANKS, ATEA_ERR_TOO_LARGE,
-                    "PCR selection at offset %zu has %u banks, at most %d allowed", pos,
-                    sel->count, ATEA_TPM_MAX_BANKS);
+                    "PCR selection at offset %zu has %u banks, at most %d allowed", pos, sel->count,
+                    ATEA_TPM_MAX_BANKS);
     for (uint32_t b = 0; b < sel->count; b++) {
         atea_tpm_pcr_bank *bank = &sel->banks[b];
         atea_rd bits;

@@ -69,8 +69,8 @@ atea_err atea_tpm_evidence_from_cmw(const atea_cmw *cmw, atea_tpm_evidence *evid
                     "no collection with a \"%s\" entry of type %s", ATEA_TPM_LABEL_ATTEST,
                     ATEA_TPM_CMW_TYPE);
     ATEA_TRY(tpm_cmw_part(coll, ATEA_TPM_LABEL_ATTEST, ATEA_TPM_CMW_TYPE, &evidence->attest));
-    ATEA_TRY(tpm_cmw_part(coll, ATEA_TPM_LABEL_SIGNATURE, ATEA_TPM_MT_SIGNATURE,
-                          &evidence->signature));
+    ATEA_TRY(
+        tpm_cmw_part(coll, ATEA_TPM_LABEL_SIGNATURE, ATEA_TPM_MT_SIGNATURE, &evidence->signature));
     ATEA_TRY(tpm_cmw_part(coll, ATEA_TPM_LABEL_PCRS, ATEA_TPM_MT_PCRS, &evidence->pcrs));
     ATEA_TRY(tpm_cmw_part(coll, ATEA_TPM_LABEL_AK, ATEA_TPM_MT_AK_SPKI, &evidence->ak_spki));
 out:

@@ -254,9 +254,20 @@ static int launch_once(atea_test_swtpm *t, char *why, size_t why_len)
     snprintf(ctrl, sizeof(ctrl), "type=tcp,port=%d,bindaddr=127.0.0.1", t->port + 1);
     snprintf(log_path, sizeof(log_path), "%s/swtpm.log", t->dir);
     snprintf(log_arg, sizeof(log_arg), "file=%s", log_path);
-    char *argv[] = {"swtpm",  "socket", "--tpm2",  "--tpmstate", state,
-                    "--server", server, "--ctrl",  ctrl,         "--flags",
-                    "not-need-init,startup-clear", "--log", log_arg, NULL};
+    char *argv[] = {"swtpm",
+                    "socket",
+                    "--tpm2",
+                    "--tpmstate",
+                    state,
+                    "--server",
+                    server,
+                    "--ctrl",
+                    ctrl,
+                    "--flags",
+                    "not-need-init,startup-clear",
+                    "--log",
+                    log_arg,
+                    NULL};
     t->pid = spawn(argv, log_path);
     if (t->pid < 0) {
         t->pid = 0;
@@ -269,8 +280,7 @@ static int launch_once(atea_test_swtpm *t, char *why, size_t why_len)
         int status = 0;
         if (waitpid(t->pid, &status, WNOHANG) == t->pid) {
             t->pid = 0;
-            why_set(why, why_len, "swtpm exited at start (status 0x%x, log: %s)", status,
-                    log_path);
+            why_set(why, why_len, "swtpm exited at start (status 0x%x, log: %s)", status, log_path);
             return 1;
         }
         if (now_ms() >= deadline) {

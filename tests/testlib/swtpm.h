@@ -11,10 +11,10 @@
 #include <sys/types.h>
 
 typedef struct atea_test_swtpm {
-    pid_t pid;       /* 0 when not running */
-    int port;        /* TPM command port; control port is port + 1 */
-    char dir[256];   /* state directory (removed by stop) */
-    char tcti[96];   /* "swtpm:host=127.0.0.1,port=<port>" */
+    pid_t pid;     /* 0 when not running */
+    int port;      /* TPM command port; control port is port + 1 */
+    char dir[256]; /* state directory (removed by stop) */
+    char tcti[96]; /* "swtpm:host=127.0.0.1,port=<port>" */
 } atea_test_swtpm;
 
 /* Start one. Returns 0, or -1 with a sentence in why (e.g. "swtpm not found in PATH: run

@@ -18,10 +18,9 @@
 #include "swtpm.h"
 
 /* PCR 7 is extended with this digest before quoting, so its value is known and not zero. */
-static const uint8_t EXTEND_DIGEST[32] = {0xa7, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
-                                          0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
-                                          0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
-                                          0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x7a};
+static const uint8_t EXTEND_DIGEST[32] = {
+    0xa7, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07,
+    0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x7a};
 
 typedef struct fixture {
     atea_test_swtpm tpm_a;
@@ -29,12 +28,12 @@ typedef struct fixture {
     atea_attester *att_a; /* ECC AK on tpm_a */
     atea_attester *att_b; /* ECC AK on tpm_b, during setup only */
     uint8_t report_data[ATEA_REPORT_DATA_LEN];
-    atea_tpm_quote quote_a;     /* ECDSA quote by tpm_a over sha256:0-7 */
-    atea_tpm_quote quote_b;     /* ECDSA quote by tpm_b */
-    atea_tpm_quote quote_pss;   /* RSA-PSS quote by tpm_a */
-    atea_tpm_quote quote_ssa;   /* RSASSA quote by tpm_a over sha256:7,16 */
-    uint8_t trust_a[32];        /* SHA-256 of tpm_a's ECC AK SPKI */
-    uint8_t trust_rsa[2 * 32];  /* tpm_a's RSA-PSS and RSASSA AKs */
+    atea_tpm_quote quote_a;    /* ECDSA quote by tpm_a over sha256:0-7 */
+    atea_tpm_quote quote_b;    /* ECDSA quote by tpm_b */
+    atea_tpm_quote quote_pss;  /* RSA-PSS quote by tpm_a */
+    atea_tpm_quote quote_ssa;  /* RSASSA quote by tpm_a over sha256:7,16 */
+    uint8_t trust_a[32];       /* SHA-256 of tpm_a's ECC AK SPKI */
+    uint8_t trust_rsa[2 * 32]; /* tpm_a's RSA-PSS and RSASSA AKs */
 } fixture;
 
 static void pcr_extend(const char *tcti, unsigned pcr, const uint8_t digest[32])
@@ -48,9 +47,9 @@ static void pcr_extend(const char *tcti, unsigned pcr, const uint8_t digest[32])
     memcpy(values.digests[0].digest.sha256, digest, 32);
     assert_int_equal(Tss2_TctiLdr_Initialize(tcti, &t), TSS2_RC_SUCCESS);
     assert_int_equal(Esys_Initialize(&esys, t, NULL), TSS2_RC_SUCCESS);
-    assert_int_equal(Esys_PCR_Extend(esys, handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-                                     &values),
-                     TSS2_RC_SUCCESS);
+    assert_int_equal(
+        Esys_PCR_Extend(esys, handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &values),
+        TSS2_RC_SUCCESS);
     Esys_Finalize(&esys);
     Tss2_TctiLdr_Finalize(&t);
 }
@@ -196,9 +195,9 @@ static void test_quote_verifies_with_exact_claims(void **state)
     assert_claim_bytes(a, "ak_hash", f->trust_a, 32);
     assert_claim_bytes(a, "report_data", f->report_data, 64);
     /* Clock fields, read independently with tpm2-tss's own unmarshaller. */
-    assert_int_equal(Tss2_MU_TPMS_ATTEST_Unmarshal(f->quote_a.attest.data, f->quote_a.attest.len,
-                                                   NULL, &tss),
-                     TSS2_RC_SUCCESS);
+    assert_int_equal(
+        Tss2_MU_TPMS_ATTEST_Unmarshal(f->quote_a.attest.data, f->quote_a.attest.len, NULL, &tss),
+        TSS2_RC_SUCCESS);
     assert_claim_int(a, "clock", (int64_t)tss.clockInfo.clock);
     assert_claim_int(a, "reset_count", tss.clockInfo.resetCount);
     assert_claim_int(a, "restart_count", tss.clockInfo.restartCount);
@@ -308,21 +307,24 @@ static void test_bit_flips(void **state)
     const size_t extra_off = 4 + 2 + 2 + 34 + 2;
     const size_t clock_off = extra_off + 64;
 
-    expect_flip(f, 1, sig_len - 1, 0x01, ATEA_ERR_TPM_SIGNATURE);  /* s */
-    expect_flip(f, 1, 8, 0x10, ATEA_ERR_TPM_SIGNATURE);            /* r */
-    expect_flip(f, 0, clock_off + 7, 0x01, ATEA_ERR_TPM_SIGNATURE); /* clock */
-    expect_flip(f, 0, extra_off, 0x01, ATEA_ERR_TPM_SIGNATURE);     /* extraData */
+    expect_flip(f, 1, sig_len - 1, 0x01, ATEA_ERR_TPM_SIGNATURE);               /* s */
+    expect_flip(f, 1, 8, 0x10, ATEA_ERR_TPM_SIGNATURE);                         /* r */
+    expect_flip(f, 0, clock_off + 7, 0x01, ATEA_ERR_TPM_SIGNATURE);             /* clock */
+    expect_flip(f, 0, extra_off, 0x01, ATEA_ERR_TPM_SIGNATURE);                 /* extraData */
     expect_flip(f, 0, f->quote_a.attest.len - 1, 0x01, ATEA_ERR_TPM_SIGNATURE); /* pcrDigest */
     expect_flip(f, 0, 0, 0x01, ATEA_ERR_TPM_BAD_MAGIC);
-    expect_flip(f, 0, 5, 0x01, ATEA_ERR_TPM_NOT_QUOTE); /* 0x8018 -> 0x8019 (TPM_ST_ATTEST_COMMAND_AUDIT) */
+    expect_flip(f, 0, 5, 0x01,
+                ATEA_ERR_TPM_NOT_QUOTE); /* 0x8018 -> 0x8019 (TPM_ST_ATTEST_COMMAND_AUDIT) */
 }
 
 /* Append one byte to one part. */
 static void expect_trailing(const fixture *f, int part, atea_err want)
 {
     atea_tpm_evidence ev = evidence_of(&f->quote_a);
-    atea_slice *s = part == 0 ? &ev.attest : part == 1 ? &ev.signature : part == 2 ? &ev.pcrs
-                                                                                   : &ev.ak_spki;
+    atea_slice *s = part == 0   ? &ev.attest
+                    : part == 1 ? &ev.signature
+                    : part == 2 ? &ev.pcrs
+                                : &ev.ak_spki;
     uint8_t *copy = malloc(s->len + 1);
 
     assert_non_null(copy);
@@ -442,7 +444,8 @@ static void test_attester_config_errors(void **state)
     fixture *f = *state;
     atea_tpm_attester_opts o;
     atea_attester *a = NULL;
-    const char *bad_pcrs[] = {"sha256", "md5:0", "sha256:24", "sha256:3-1", "sha256:0,", "sha256:x"};
+    const char *bad_pcrs[] = {"sha256",     "md5:0",     "sha256:24",
+                              "sha256:3-1", "sha256:0,", "sha256:x"};
 
     (void)f;
     for (size_t i = 0; i < sizeof(bad_pcrs) / sizeof(bad_pcrs[0]); i++) {
@@ -474,8 +477,8 @@ static void persist_primary(ESYS_CONTEXT *esys, const TPM2B_PUBLIC *tmpl, TPM2_H
                                         ESYS_TR_NONE, ESYS_TR_NONE, &sensitive, tmpl, &outside,
                                         &creation_pcrs, &key, NULL, NULL, NULL, NULL),
                      TSS2_RC_SUCCESS);
-    assert_int_equal(Esys_EvictControl(esys, ESYS_TR_RH_OWNER, key, ESYS_TR_PASSWORD,
-                                       ESYS_TR_NONE, ESYS_TR_NONE, handle, &persistent),
+    assert_int_equal(Esys_EvictControl(esys, ESYS_TR_RH_OWNER, key, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+                                       ESYS_TR_NONE, handle, &persistent),
                      TSS2_RC_SUCCESS);
     assert_int_equal(Esys_FlushContext(esys, key), TSS2_RC_SUCCESS);
     assert_int_equal(Esys_TR_Close(esys, &persistent), TSS2_RC_SUCCESS);

@@ -126,8 +126,7 @@ static void write_attest(const quote_spec *s, const uint8_t *pcr_digest, unsigne
 }
 
 /* TPMT_SIGNATURE over attest with key, in the TPM's encoding. */
-static void write_signature(const quote_spec *s, EVP_PKEY *key, const atea_buf *attest,
-                            atea_wr *w)
+static void write_signature(const quote_spec *s, EVP_PKEY *key, const atea_buf *attest, atea_wr *w)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
@@ -206,8 +205,7 @@ static atea_tpm_evidence evidence_of(const built *b)
     return ev;
 }
 
-static atea_appraisal *verify_ev(const atea_tpm_evidence *ev, const uint8_t *trust,
-                                 atea_err want)
+static atea_appraisal *verify_ev(const atea_tpm_evidence *ev, const uint8_t *trust, atea_err want)
 {
     atea_appraisal *a = NULL;
     atea_verify_env env = {.expected_report_data = REPORT_DATA};
@@ -267,8 +265,7 @@ static void test_algorithms_verify(void **state)
     assert_null(atea_appraisal_find_claim(a, "tpm", "pcr2"));
     assert_int_equal(atea_appraisal_find_claim(a, "tpm", "clock")->i, 123456789);
     assert_int_equal(atea_appraisal_find_claim(a, "tpm", "safe")->i, 1);
-    assert_int_equal(atea_appraisal_find_claim(a, "tpm", "firmware_version")->i,
-                     0x2000100000000ll);
+    assert_int_equal(atea_appraisal_find_claim(a, "tpm", "firmware_version")->i, 0x2000100000000ll);
     atea_appraisal_free(a);
 
     s.sig_hash = ATEA_TPM_ALG_SHA384;
@@ -436,8 +433,8 @@ static void test_pcr_digest_size_and_caps(void **state)
 
     /* A 20-byte digest in the SHA-256 bank: the part is malformed for its selection. */
     atea_tpm_pcr_values values;
-    uint8_t pcrs[] = {0, 0, 0, 1, 0x00, 0x0b, 3, 0x01, 0, 0, 0, 0, 0, 1, 0x00, 20,
-                      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    uint8_t pcrs[] = {0, 0, 0, 1, 0x00, 0x0b, 3, 0x01, 0,  0,  0,  0,  0,  1,  0x00, 20, 1,  2,
+                      3, 4, 5, 6, 7,    8,    9, 10,   11, 12, 13, 14, 15, 16, 17,   18, 19, 20};
     EXPECT_ERR(atea__tpm_pcr_values_parse(pcrs, sizeof(pcrs), &values), ATEA_ERR_TPM_PCR_SELECTION);
     /* Caps: one byte over each part's cap is refused before parsing. */
     memset(big, 0, sizeof(big));
@@ -465,12 +462,9 @@ static void test_pcr_digest_size_and_caps(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_algorithms_verify),
-        cmocka_unit_test(test_algorithm_rejections),
-        cmocka_unit_test(test_bad_ak_encodings),
-        cmocka_unit_test(test_field_values),
-        cmocka_unit_test(test_pcr_selection_rules),
-        cmocka_unit_test(test_pcr_digest_size_and_caps),
+        cmocka_unit_test(test_algorithms_verify),   cmocka_unit_test(test_algorithm_rejections),
+        cmocka_unit_test(test_bad_ak_encodings),    cmocka_unit_test(test_field_values),
+        cmocka_unit_test(test_pcr_selection_rules), cmocka_unit_test(test_pcr_digest_size_and_caps),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
