@@ -70,6 +70,19 @@ typedef enum atea_cmw_form {
     ATEA_CMW_FORM_JSON_COLLECTION,
 } atea_cmw_form;
 
+/* atea's media types (profile.md §5; one table, src/cmw/mediatypes.c; functions below). */
+typedef enum atea_cmw_mt {
+    ATEA_CMW_MT_UNKNOWN = 0,
+    ATEA_CMW_MT_TDX_QUOTE,    /* application/vnd.intel.tdx.quote */
+    ATEA_CMW_MT_SNP_REPORT,   /* application/vnd.amd.sev-snp.report */
+    ATEA_CMW_MT_CCA_TOKEN,    /* application/eat-collection; profile="http://arm.com/CCA-SSD/1.0.0" */
+    ATEA_CMW_MT_TPM2_QUOTE,   /* application/vnd.tcg.tpm2.quote */
+    ATEA_CMW_MT_SIM_EVIDENCE, /* application/vnd.atea.sim-evidence+cbor */
+    ATEA_CMW_MT_EAR_JWT,      /* application/eat+jwt; eat_profile="tag:ietf.org,2026:rats/ear#03" */
+    ATEA_CMW_MT_CMW_CBOR,     /* application/cmw+cbor */
+    ATEA_CMW_MT_CMW_JSON,     /* application/cmw+json */
+} atea_cmw_mt;
+
 typedef struct atea_cmw atea_cmw;
 
 /* A collection label: an integer (CBOR only) or a NUL-free UTF-8 text. */
@@ -151,7 +164,7 @@ const atea_cmw *atea_cmw_find_int(const atea_cmw *collection, int64_t label);
 
 /* The first record (depth-first, entries in order) whose media type is atea media type `mt`
  * (atea_cmw_media_type_lookup), or NULL. Useful to pick the evidence out of a collection. */
-const atea_cmw *atea_cmw_find_media_type(const atea_cmw *cmw, int mt);
+const atea_cmw *atea_cmw_find_media_type(const atea_cmw *cmw, atea_cmw_mt mt);
 
 /* ---- decoding ---- */
 
@@ -209,19 +222,7 @@ atea_err atea_cmw_tn_inverse(uint64_t tag, uint16_t *content_format) ATEA_MUST_U
 atea_err atea_cmw_cf_to_tag(uint16_t content_format, uint64_t *tag) ATEA_MUST_USE;
 atea_err atea_cmw_tag_to_cf(uint64_t tag, uint16_t *content_format) ATEA_MUST_USE;
 
-/* ---- atea's media types (profile.md §5; one table, src/cmw/mediatypes.c) ---- */
-
-typedef enum atea_cmw_mt {
-    ATEA_CMW_MT_UNKNOWN = 0,
-    ATEA_CMW_MT_TDX_QUOTE,    /* application/vnd.intel.tdx.quote */
-    ATEA_CMW_MT_SNP_REPORT,   /* application/vnd.amd.sev-snp.report */
-    ATEA_CMW_MT_CCA_TOKEN,    /* application/eat-collection; profile="http://arm.com/CCA-SSD/1.0.0" */
-    ATEA_CMW_MT_TPM2_QUOTE,   /* application/vnd.tcg.tpm2.quote */
-    ATEA_CMW_MT_SIM_EVIDENCE, /* application/vnd.atea.sim-evidence+cbor */
-    ATEA_CMW_MT_EAR_JWT,      /* application/eat+jwt; eat_profile="tag:ietf.org,2026:rats/ear#03" */
-    ATEA_CMW_MT_CMW_CBOR,     /* application/cmw+cbor */
-    ATEA_CMW_MT_CMW_JSON,     /* application/cmw+json */
-} atea_cmw_mt;
+/* ---- atea's media types ---- */
 
 /* The canonical string atea writes for mt (NULL for ATEA_CMW_MT_UNKNOWN or out of range). */
 const char *atea_cmw_media_type_name(atea_cmw_mt mt);

@@ -283,16 +283,14 @@ const atea_cmw *atea_cmw_find_int(const atea_cmw *collection, int64_t label)
     return NULL;
 }
 
-const atea_cmw *atea_cmw_find_media_type(const atea_cmw *cmw, int mt)
+const atea_cmw *atea_cmw_find_media_type(const atea_cmw *cmw, atea_cmw_mt mt)
 {
     if (cmw == NULL) {
         return NULL;
     }
     if (cmw->kind == ATEA_CMW_RECORD && cmw->media_type != NULL) {
-        return atea_cmw_media_type_lookup(cmw->media_type, strlen(cmw->media_type)) ==
-                       (atea_cmw_mt)mt
-                   ? cmw
-                   : NULL;
+        return atea_cmw_media_type_lookup(cmw->media_type, strlen(cmw->media_type)) == mt ? cmw
+                                                                                         : NULL;
     }
     /* Trees from the decoder are at most max_depth deep, so the recursion is bounded. */
     for (size_t i = 0; i < cmw->n_entries; i++) {
