@@ -47,7 +47,8 @@ typedef struct atea_ossl_ctx_opts {
      * SSLKEYLOGFILE environment variable if keylog_from_env is set and the variable is not
      * empty. The path is copied. */
     const char *keylog_path;
-    /* 1 (default): honour SSLKEYLOGFILE when keylog_path is NULL. 0: ignore the environment. */
+    /* 1 (default): honour SSLKEYLOGFILE when keylog_path is NULL (never in a set-user-ID or
+     * set-group-ID process, as secure_getenv). 0: ignore the environment. */
     int keylog_from_env;
     /* Where key-log write failures are reported (the callback cannot fail the handshake).
      * log.user must outlive the SSL_CTX. */

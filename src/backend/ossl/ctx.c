@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -91,7 +92,10 @@ static atea_err ctx_set_keylog(SSL_CTX *ctx, const atea_ossl_ctx_opts *opts)
 {
     atea_err err = ATEA_OK;
     const char *path = opts->keylog_path;
-    if (path == NULL && opts->keylog_from_env) {
+    /* As secure_getenv: a set-user-ID or set-group-ID process must not let whoever runs it
+     * choose a file to create (with its privileges) and fill with traffic secrets. */
+    int privileged = getuid() != geteuid() || getgid() != getegid();
+    if (path == NULL && opts->keylog_from_env && !privileged) {
         const char *env = getenv(ATEA_OSSL_KEYLOG_ENV);
         if (env != NULL && env[0] != '\0') {
             path = env;

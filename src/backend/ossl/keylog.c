@@ -32,14 +32,20 @@ static int keylog_open(const char *path)
     return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, ATEA_OSSL_KEYLOG_MODE);
 }
 
+/* strerror is not thread-safe; the XSI strerror_r is (the build asks for POSIX 2008). */
+static const char *errno_text(int errnum, char *buf, size_t size)
+{
+    if (strerror_r(errnum, buf, size) != 0) {
+        snprintf(buf, size, "errno %d", errnum);
+    }
+    return buf;
+}
+
 static void keylog_report(const atea_ossl_ctx_data *data, const char *what, int errnum)
 {
     char reason[128];
-    if (strerror_r(errnum, reason, sizeof(reason)) != 0) {
-        snprintf(reason, sizeof(reason), "errno %d", errnum);
-    }
     atea_logf(&data->log, ATEA_LOG_ERROR, "SSLKEYLOGFILE %s: cannot %s: %s", data->keylog_path,
-              what, reason);
+              what, errno_text(errnum, reason, sizeof(reason)));
 }
 
 static void keylog_write_line(const SSL *ssl, const char *line)
@@ -80,14 +86,15 @@ atea_err atea__ossl_keylog_install(SSL_CTX *ctx, const char *path, const atea_lo
     atea_ossl_ctx_data *data = NULL;
     atea_ossl_ctx_data *previous = NULL;
     int fd = -1;
+    char reason[128];
     size_t path_len = strlen(path);
     ATEA_ENSURE_MSG(path_len > 0 && path_len < ATEA_OSSL_KEYLOG_PATH_MAX, ATEA_ERR_TLS_KEYLOG,
                     "key log path length %zu is outside 1..%d", path_len,
                     ATEA_OSSL_KEYLOG_PATH_MAX - 1);
     ATEA_TRY(atea__ossl_indices(&idx));
     fd = keylog_open(path);
-    ATEA_ENSURE_MSG(fd >= 0, ATEA_ERR_TLS_KEYLOG, "cannot open %s for appending (errno %d)", path,
-                    errno);
+    ATEA_ENSURE_MSG(fd >= 0, ATEA_ERR_TLS_KEYLOG, "cannot open %s for appending: %s", path,
+                    errno_text(errno, reason, sizeof(reason)));
     data = calloc(1, sizeof(*data));
     ATEA_ENSURE_ALLOC(data);
     data->keylog_path = strdup(path);
