@@ -207,14 +207,24 @@ out:
     return err;
 }
 
-static atea_err dump_message(dumper *d, const atea_ea_hs *hs)
+/* One handshake message: the header, then the body as far as it is present. A body shorter
+ * than its header announces is decoded as far as it goes before the truncation is reported. */
+static atea_err dump_message(dumper *d, atea_rd *in)
 {
     atea_err err = ATEA_OK;
+    atea_ea_hs hs = {0};
     atea_rd body;
-    atea_ea_hs_body(hs, &body);
-    ATEA_TRY(line(d, 0, "%s (%u), %zu-byte body at offset %zu", atea_ea_hs_name(hs->type),
-                  hs->type, hs->body.len, hs->offset));
-    switch (hs->type) {
+    uint32_t announced = 0;
+    size_t present = 0;
+    hs.offset = atea_rd_pos(in);
+    ATEA_TRY(atea_rd_u8(in, &hs.type));
+    ATEA_TRY(atea_rd_u24(in, &announced));
+    present = announced <= atea_rd_left(in) ? announced : atea_rd_left(in);
+    ATEA_TRY(atea_rd_slice(in, present, &hs.body));
+    ATEA_TRY(line(d, 0, "%s (%u), %u-byte body at offset %zu%s", atea_ea_hs_name(hs.type), hs.type,
+                  announced, hs.offset, present < announced ? " (truncated)" : ""));
+    atea_ea_hs_body(&hs, &body);
+    switch (hs.type) {
     case ATEA_EA_HS_CERTIFICATE_REQUEST:
     case ATEA_EA_HS_CLIENT_CERTIFICATE_REQUEST:
         ATEA_TRY(dump_request_body(d, &body));
@@ -227,15 +237,19 @@ static atea_err dump_message(dumper *d, const atea_ea_hs *hs)
         break;
     case ATEA_EA_HS_FINISHED:
         ATEA_TRY(line(d, 1, "verify_data: %zu bytes%s", body.len,
-                      body.len == 32 || body.len == 48 || body.len == 64 ? "" : " (no hash has "
-                                                                              "this length)"));
+                      body.len == 32 || body.len == 48 || body.len == 64
+                          ? ""
+                          : " (no suite hash has this length)"));
+        ATEA_TRY(hex(d, 2, hs.body));
         ATEA_TRY(atea_rd_skip(&body, body.len));
-        ATEA_TRY(hex(d, 2, hs->body));
         break;
     default:
         ATEA_FAIL(ATEA_ERR_EA_MSG_TYPE, "handshake type %u at offset %zu is not an RFC 9261 message",
-                  hs->type, hs->offset);
+                  hs.type, hs.offset);
     }
+    ATEA_ENSURE_MSG(present == announced, ATEA_ERR_TRUNCATED,
+                    "the %s at offset %zu announces a %u-byte body; the input ends after %zu",
+                    atea_ea_hs_name(hs.type), hs.offset, announced, present);
     ATEA_TRY(atea_rd_end(&body));
 out:
     return err;
@@ -265,11 +279,7 @@ atea_err atea_ea_dump(const uint8_t *msg, size_t len, uint16_t cmw_ext_type, ate
         walk = atea__err_set(ATEA_ERR_TRUNCATED, __FILE__, __LINE__, "the input is empty");
     }
     while (walk == ATEA_OK && atea_rd_left(&rd) > 0) {
-        atea_ea_hs hs;
-        walk = atea_ea_hs_read(&rd, &hs);
-        if (walk == ATEA_OK) {
-            walk = dump_message(&d, &hs);
-        }
+        walk = dump_message(&d, &rd);
     }
     if (walk != ATEA_OK) {
         /* Keep the failing code and its detail (which names the offset) for the caller. */

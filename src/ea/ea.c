@@ -39,8 +39,9 @@ atea_err atea_ea_new(const atea_tls *tls, const atea_ea_opts *opts, atea_ea **pe
                         ATEA_EA_OPTS_VERSION);
         ea->opts = *opts;
     }
-    ATEA_ENSURE_MSG(ea->opts.max_message >= 64 && ea->opts.max_message <= 0xffffff,
-                    ATEA_ERR_INVALID_ARG, "max_message %zu is outside 64..16777215",
+    /* The smallest message is an empty authenticator: 4 + 32 bytes. */
+    ATEA_ENSURE_MSG(ea->opts.max_message >= 36 && ea->opts.max_message <= 0xffffff,
+                    ATEA_ERR_INVALID_ARG, "max_message %zu is outside 36..16777215",
                     ea->opts.max_message);
     ATEA_ENSURE_MSG(ea->opts.max_certs >= 1 && ea->opts.max_certs <= 1024, ATEA_ERR_INVALID_ARG,
                     "max_certs %zu is outside 1..1024", ea->opts.max_certs);

@@ -96,7 +96,8 @@ atea_err atea_ea_request(atea_ea *ea, const atea_ea_request_params *params, atea
         n_exts++;
     }
     ATEA_TRY(atea_ea_fresh_context(ea, ctx));
-    ATEA_TRY(atea_wr_init_growable(&wr, 64, ea->opts.max_message));
+    ATEA_TRY(atea_wr_init_growable(&wr, ea->opts.max_message < 128 ? ea->opts.max_message : 128,
+                                    ea->opts.max_message));
     err = atea_ea_req_write(&wr, atea_ea_request_type(role), context, sigalgs, n_sigalgs, exts,
                             n_exts);
     ATEA_ENSURE_MSG(err != ATEA_ERR_TOO_LARGE, ATEA_ERR_EA_MESSAGE_TOO_LARGE,
