@@ -33,6 +33,8 @@ typedef struct quote_spec {
     uint16_t sig_alg;
     uint16_t sig_hash;
     size_t pcr_digest_skew; /* bytes of pcrs count to add (count mismatch) */
+    size_t name_len;        /* qualifiedSigner size (default 34: SHA-256 name) */
+    size_t digest_len;      /* pcrDigest size written (0: the real digest's) */
 } quote_spec;
 
 typedef struct built {
@@ -104,13 +106,14 @@ static void write_pcrs(const quote_spec *s, atea_wr *pcrs, EVP_MD_CTX *digest)
 static void write_attest(const quote_spec *s, const uint8_t *pcr_digest, unsigned digest_len,
                          atea_wr *w)
 {
-    uint8_t name[34] = {0x00, 0x0b, 0xaa};
+    uint8_t name[80] = {0x00, 0x0b, 0xaa};
+    uint8_t digest[80] = {0};
     uint8_t extra[80];
     memset(extra, 0, sizeof(extra));
     memcpy(extra, REPORT_DATA, sizeof(REPORT_DATA));
     EXPECT_OK(atea_wr_u32(w, s->magic));
     EXPECT_OK(atea_wr_u16(w, s->type));
-    EXPECT_OK(atea_wr_vec(w, 2, name, sizeof(name)));
+    EXPECT_OK(atea_wr_vec(w, 2, name, s->name_len != 0 ? s->name_len : 34));
     EXPECT_OK(atea_wr_vec(w, 2, extra, s->extra_len));
     EXPECT_OK(atea_wr_u64(w, 123456789)); /* clock */
     EXPECT_OK(atea_wr_u32(w, 3));         /* resetCount */
@@ -122,7 +125,8 @@ static void write_attest(const quote_spec *s, const uint8_t *pcr_digest, unsigne
         EXPECT_OK(atea_wr_u16(w, s->bank_hash[b]));
         EXPECT_OK(atea_wr_vec(w, 1, s->select[b], s->select_size[b]));
     }
-    EXPECT_OK(atea_wr_vec(w, 2, pcr_digest, digest_len));
+    memcpy(digest, pcr_digest, digest_len);
+    EXPECT_OK(atea_wr_vec(w, 2, digest, s->digest_len != 0 ? s->digest_len : digest_len));
 }
 
 /* TPMT_SIGNATURE over attest with key, in the TPM's encoding. */
@@ -459,12 +463,53 @@ static void test_pcr_digest_size_and_caps(void **state)
     built_free(&b);
 }
 
+/* Each TPM2B has its Part 2 maximum: at the cap it parses (the quote then fails a later check
+ * or verifies), one over is ATEA_ERR_VEC_LENGTH. */
+static void test_tpm2b_caps(void **state)
+{
+    keys *k = *state;
+    quote_spec s = default_spec();
+    atea_tpm_signature sig;
+    uint8_t buf[600];
+    atea_wr w;
+
+    s.name_len = ATEA_TPM_MAX_NAME;
+    expect(&s, k->ec, ATEA_OK);
+    s.name_len = ATEA_TPM_MAX_NAME + 1;
+    expect(&s, k->ec, ATEA_ERR_VEC_LENGTH);
+    s = default_spec();
+    s.digest_len = ATEA_TPM_MAX_DIGEST; /* a 64-byte pcrDigest for a SHA-256 quote */
+    expect(&s, k->ec, ATEA_ERR_TPM_PCR_DIGEST);
+    s.digest_len = ATEA_TPM_MAX_DIGEST + 1;
+    expect(&s, k->ec, ATEA_ERR_VEC_LENGTH);
+    /* TPMT_SIGNATURE: ECDSA parameters up to 66 bytes, RSA signatures up to 512. */
+    memset(buf, 0x5a, sizeof(buf));
+    for (size_t extra = 0; extra < 2; extra++) {
+        atea_wr_init_fixed(&w, buf, sizeof(buf));
+        EXPECT_OK(atea_wr_u16(&w, ATEA_TPM_ALG_ECDSA));
+        EXPECT_OK(atea_wr_u16(&w, ATEA_TPM_ALG_SHA256));
+        EXPECT_OK(atea_wr_u16(&w, (uint16_t)(ATEA_TPM_MAX_ECC_PARAM + extra)));
+        EXPECT_OK(atea_wr_reserve(&w, ATEA_TPM_MAX_ECC_PARAM + extra, &(uint8_t *){NULL}));
+        EXPECT_OK(atea_wr_vec(&w, 2, buf, 1));
+        EXPECT_ERR(atea__tpm_signature_parse(buf, atea_wr_len(&w), &sig),
+                   extra == 0 ? ATEA_OK : ATEA_ERR_VEC_LENGTH);
+        atea_wr_init_fixed(&w, buf, sizeof(buf));
+        EXPECT_OK(atea_wr_u16(&w, ATEA_TPM_ALG_RSAPSS));
+        EXPECT_OK(atea_wr_u16(&w, ATEA_TPM_ALG_SHA256));
+        EXPECT_OK(atea_wr_u16(&w, (uint16_t)(ATEA_TPM_MAX_RSA_SIG + extra)));
+        EXPECT_OK(atea_wr_reserve(&w, ATEA_TPM_MAX_RSA_SIG + extra, &(uint8_t *){NULL}));
+        EXPECT_ERR(atea__tpm_signature_parse(buf, atea_wr_len(&w), &sig),
+                   extra == 0 ? ATEA_OK : ATEA_ERR_VEC_LENGTH);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_algorithms_verify),   cmocka_unit_test(test_algorithm_rejections),
         cmocka_unit_test(test_bad_ak_encodings),    cmocka_unit_test(test_field_values),
         cmocka_unit_test(test_pcr_selection_rules), cmocka_unit_test(test_pcr_digest_size_and_caps),
+        cmocka_unit_test(test_tpm2b_caps),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
