@@ -81,6 +81,45 @@ out:
     return err;
 }
 
+/* §2.5 A.3: the QE report is signed by the PCK key. The bytes last verified with this PCK
+ * chain are kept in its cache entry: identical bytes need no second verification. */
+static atea_err check_qe_signature(tdx_verify_ctx *v, const atea_tdx_quote *q)
+{
+    atea_err err = ATEA_OK;
+    uint8_t *seen = v->pck->qe_report_and_sig;
+    if (v->pck->qe_verified && memcmp(seen, q->qe_report_raw.data, 384) == 0 &&
+        memcmp(seen + 384, q->qe_report_signature, 64) == 0) {
+        goto out;
+    }
+    v->pck->qe_verified = 0;
+    ATEA_ENSURE_MSG(q->qe_report_raw.len == 384 &&
+                        atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature,
+                                              q->qe_report_raw.data, q->qe_report_raw.len),
+                    ATEA_ERR_TDX_QE_REPORT_SIGNATURE,
+                    "the QE report signature does not verify with the PCK certificate's key");
+    memcpy(seen, q->qe_report_raw.data, 384);
+    memcpy(seen + 384, q->qe_report_signature, 64);
+    v->pck->qe_verified = 1;
+out:
+    return err;
+}
+
+/* The attestation key as an EVP_PKEY, decoded once per key (kept in the PCK cache entry). */
+static atea_err attestation_key(tdx_verify_ctx *v, const atea_tdx_quote *q, EVP_PKEY **ak)
+{
+    atea_err err = ATEA_OK;
+    tdx_pck_cache_entry *e = v->pck;
+    if (e->ak == NULL || memcmp(e->ak_raw, q->attestation_key, sizeof(e->ak_raw)) != 0) {
+        EVP_PKEY_free(e->ak);
+        e->ak = NULL;
+        ATEA_TRY(atea__tdx_p256_key(q->attestation_key, &e->ak));
+        memcpy(e->ak_raw, q->attestation_key, sizeof(e->ak_raw));
+    }
+    *ak = e->ak;
+out:
+    return err;
+}
+
 /* §2.5 A.3, A.4, A.6: the QE report is signed by the PCK key, commits to the attestation key
  * and QE auth data, and comes from Intel's TD QE. */
 static atea_err check_qe(tdx_verify_ctx *v, const atea_tdx_quote *q)
@@ -90,10 +129,7 @@ static atea_err check_qe(tdx_verify_ctx *v, const atea_tdx_quote *q)
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     const atea_tdx_qe_report *qe = &q->qe_report;
     ATEA_ENSURE_ALLOC(md);
-    ATEA_ENSURE_MSG(atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature,
-                                          q->qe_report_raw.data, q->qe_report_raw.len),
-                    ATEA_ERR_TDX_QE_REPORT_SIGNATURE,
-                    "the QE report signature does not verify with the PCK certificate's key");
+    ATEA_TRY(check_qe_signature(v, q));
     ATEA_ENSURE(EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
                     EVP_DigestUpdate(md, q->attestation_key, sizeof(q->attestation_key)) == 1 &&
                     EVP_DigestUpdate(md, q->qe_auth_data.data, q->qe_auth_data.len) == 1 &&
@@ -125,7 +161,7 @@ static atea_err check_quote_signature(tdx_verify_ctx *v, const atea_tdx_quote *q
 {
     atea_err err = ATEA_OK;
     EVP_PKEY *ak = NULL;
-    ATEA_TRY(atea__tdx_p256_key(q->attestation_key, &ak));
+    ATEA_TRY(attestation_key(v, q, &ak));
     ATEA_ENSURE_MSG(atea__tdx_p256_verify(ak, q->signature, q->signed_region.data,
                                           q->signed_region.len),
                     ATEA_ERR_TDX_QUOTE_SIGNATURE,
@@ -134,7 +170,6 @@ static atea_err check_quote_signature(tdx_verify_ctx *v, const atea_tdx_quote *q
     ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
                               "quote signature verified (%zu signed bytes)", q->signed_region.len));
 out:
-    EVP_PKEY_free(ak);
     return err;
 }
 
@@ -219,8 +254,7 @@ static atea_err verify_declared(tdx_verify_ctx *v, const uint8_t *quote, size_t 
         (void)recorded;
         (void)atea__err_set(err, __FILE__, __LINE__, "%s", detail);
     }
-    X509_free(v->local_pck.leaf);
-    EVP_PKEY_free(v->local_pck.leaf_key);
+    atea__tdx_pck_entry_clear(&v->local_pck);
     return err;
 }
 

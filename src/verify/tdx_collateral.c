@@ -30,12 +30,18 @@ out:
     return err;
 }
 
+void atea__tdx_pck_entry_clear(tdx_pck_cache_entry *e)
+{
+    X509_free(e->leaf);
+    EVP_PKEY_free(e->leaf_key);
+    EVP_PKEY_free(e->ak);
+    memset(e, 0, sizeof(*e));
+}
+
 static void cache_clear(atea_tdx_collateral *c)
 {
     for (size_t i = 0; i < TDX_PCK_CACHE_SLOTS; i++) {
-        X509_free(c->cache[i].leaf);
-        EVP_PKEY_free(c->cache[i].leaf_key);
-        memset(&c->cache[i], 0, sizeof(c->cache[i]));
+        atea__tdx_pck_entry_clear(&c->cache[i]);
     }
     c->cache_next = 0;
 }

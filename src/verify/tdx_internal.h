@@ -172,6 +172,13 @@ typedef struct tdx_pck_cache_entry {
     X509 *leaf;
     EVP_PKEY *leaf_key;
     tdx_pck_info info;
+    /* The QE report + signature last verified with leaf_key (the QE signs one report per
+     * attestation key, so a platform's quotes repeat it) and the attestation key last decoded:
+     * exact bytes, compared in full before reuse. */
+    int qe_verified;
+    uint8_t qe_report_and_sig[384 + 64];
+    EVP_PKEY *ak;
+    uint8_t ak_raw[64];
 } tdx_pck_cache_entry;
 
 typedef struct tdx_window {
@@ -191,6 +198,9 @@ struct atea_tdx_collateral {
     size_t cache_next;
     tdx_pck_cache_entry cache[TDX_PCK_CACHE_SLOTS];
 };
+
+/* Release what a cache entry holds and zero it. */
+void atea__tdx_pck_entry_clear(tdx_pck_cache_entry *e);
 
 /* Validity window of a CRL (thisUpdate .. nextUpdate). */
 atea_err atea__tdx_crl_window(const X509_CRL *crl, tdx_window *w) ATEA_MUST_USE;

@@ -133,9 +133,7 @@ atea_err atea__tdx_pck_chain(tdx_verify_ctx *v, const atea_tdx_quote *q)
     }
     if (e == NULL) {
         e = v->coll != NULL ? &v->coll->cache[v->coll->cache_next] : &v->local_pck;
-        X509_free(e->leaf);
-        EVP_PKEY_free(e->leaf_key);
-        memset(e, 0, sizeof(*e));
+        atea__tdx_pck_entry_clear(e);
         ATEA_TRY(verify_chain(q, v->coll, v->env->now, e, &crl_count));
         memcpy(e->chain_hash, hash, 32);
         if (v->coll != NULL) {

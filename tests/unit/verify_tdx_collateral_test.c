@@ -113,6 +113,34 @@ static void test_v5_up_to_date(void **state)
     run_free(&r);
 }
 
+/* The cache holds verified bytes; any other bytes are verified afresh. */
+static void test_cache_does_not_mask_tampering(void **state)
+{
+    (void)state;
+    run r;
+    run_init(&r, V5_FILE, T_V5, &V5_FILES);
+    EXPECT_OK(run_verify(&r)); /* fills the cache: chain, QE report, attestation key */
+    const size_t sig = 0x2be + 4;
+    const size_t qe = sig + 134;
+    const struct {
+        size_t off;
+        atea_err want;
+    } flips[] = {
+        {qe + 384 + 3, ATEA_ERR_TDX_QE_REPORT_SIGNATURE}, /* QE report signature */
+        {qe + 258, ATEA_ERR_TDX_QE_REPORT_SIGNATURE},     /* QE ISVSVN */
+        {sig + 64 + 1, ATEA_ERR_TDX_QE_BINDING},          /* attestation key */
+        {sig + 1, ATEA_ERR_TDX_QUOTE_SIGNATURE},          /* quote signature */
+        {0x100, ATEA_ERR_TDX_QUOTE_SIGNATURE},            /* body */
+    };
+    for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
+        r.quote.data[flips[i].off] ^= 0x01;
+        EXPECT_ERR(run_verify(&r), flips[i].want);
+        r.quote.data[flips[i].off] ^= 0x01;
+        EXPECT_OK(run_verify(&r));
+    }
+    run_free(&r);
+}
+
 static void test_v4_matches_no_tcb_level(void **state)
 {
     (void)state;
@@ -469,6 +497,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_v5_up_to_date),
+        cmocka_unit_test(test_cache_does_not_mask_tampering),
         cmocka_unit_test(test_v4_matches_no_tcb_level),
         cmocka_unit_test(test_v4_fresh_collateral_without_tcb_info),
         cmocka_unit_test(test_status_from_levels_and_module),
