@@ -189,6 +189,8 @@ atea_err atea__snp_pool_add_file(atea_snp_pool *pool, const char *path)
         ATEA_TRY(atea__snp_pool_add_der(pool, der, path));
         goto out;
     }
+    ATEA_ENSURE_MSG(pool->n < ATEA_SNP_MAX_CERTS, ATEA_ERR_TOO_LARGE,
+                    "more than %d SEV-SNP certificates supplied (at %s)", ATEA_SNP_MAX_CERTS, path);
     err = atea_chain_parse_pem(buf, len, pool->certs + pool->n, ATEA_SNP_MAX_CERTS - pool->n,
                                &count);
     if (err == ATEA_ERR_TOO_LARGE) {

@@ -42,6 +42,9 @@ typedef struct tok {
     size_t realm_protected_len;
     const uint8_t *realm_unprotected; /* raw unprotected header (NULL: {}) */
     size_t realm_unprotected_len;
+    size_t realm_sig_trim;        /* drop this many bytes from the realm signature */
+    int realm_payload_nil;        /* realm payload as CBOR null (detached) */
+    int64_t rak_cose_crv;         /* COSE_Key crv override (0: the key's) */
     uint8_t challenge[64];
 } tok;
 
@@ -100,7 +103,7 @@ static atea_buf rak_bytes(const tok *t)
     EXPECT_OK(atea_cbor_wr_int(&wr, 1));
     EXPECT_OK(atea_cbor_wr_int(&wr, 2));
     EXPECT_OK(atea_cbor_wr_int(&wr, -1));
-    EXPECT_OK(atea_cbor_wr_int(&wr, n == 32 ? 1 : n == 48 ? 2 : 3));
+    EXPECT_OK(atea_cbor_wr_int(&wr, t->rak_cose_crv ? t->rak_cose_crv : n == 32 ? 1 : n == 48 ? 2 : 3));
     EXPECT_OK(atea_cbor_wr_int(&wr, -2));
     EXPECT_OK(atea_cbor_wr_bstr(&wr, point + 1, n));
     EXPECT_OK(atea_cbor_wr_int(&wr, -3));
@@ -192,9 +195,14 @@ static void platform_payload(const tok *t, const atea_buf *rak, atea_wr *wr)
 }
 
 /* COSE_Sign1 (tag 18) over payload with key, r||s of the key's scalar size. */
-static void sign1(atea_wr *wr, EVP_PKEY *key, int64_t alg, const uint8_t *prot, size_t prot_len,
-                  const uint8_t *unprot, size_t unprot_len, const atea_wr *payload)
+static void sign1(atea_wr *wr, const tok *t, int realm, const atea_wr *payload)
 {
+    EVP_PKEY *key = realm ? t->rak : t->cpak;
+    int64_t alg = realm ? t->realm_alg : t->platform_alg;
+    const uint8_t *prot = realm ? t->realm_protected : NULL;
+    size_t prot_len = realm ? t->realm_protected_len : 0;
+    const uint8_t *unprot = realm ? t->realm_unprotected : NULL;
+    size_t unprot_len = realm ? t->realm_unprotected_len : 0;
     uint8_t prot_buf[8];
     if (prot == NULL) {
         atea_wr p;
@@ -238,8 +246,12 @@ static void sign1(atea_wr *wr, EVP_PKEY *key, int64_t alg, const uint8_t *prot, 
         unprot_len = sizeof(empty_map);
     }
     EXPECT_OK(atea_wr_bytes(wr, unprot, unprot_len));
-    EXPECT_OK(atea_cbor_wr_bstr(wr, atea_wr_data(payload), atea_wr_len(payload)));
-    EXPECT_OK(atea_cbor_wr_bstr(wr, rs, 2 * n));
+    if (realm && t->realm_payload_nil) {
+        EXPECT_OK(atea_cbor_wr_null(wr));
+    } else {
+        EXPECT_OK(atea_cbor_wr_bstr(wr, atea_wr_data(payload), atea_wr_len(payload)));
+    }
+    EXPECT_OK(atea_cbor_wr_bstr(wr, rs, 2 * n - (realm ? t->realm_sig_trim : 0)));
 }
 
 static void entry(atea_wr *out, const tok *t, uint64_t key, const atea_wr *cose)
@@ -263,9 +275,8 @@ static atea_buf build(const tok *t)
     EXPECT_OK(atea_wr_init_growable(&out, 2048, MAX_TOKEN));
     realm_payload(t, &rak, &rp);
     platform_payload(t, &rak, &pp);
-    sign1(&rc, t->rak, t->realm_alg, t->realm_protected, t->realm_protected_len,
-          t->realm_unprotected, t->realm_unprotected_len, &rp);
-    sign1(&pc, t->cpak, t->platform_alg, NULL, 0, NULL, 0, &pp);
+    sign1(&rc, t, 1, &rp);
+    sign1(&pc, t, 0, &pp);
     EXPECT_OK(atea_cbor_wr_tag(&out, t->tag));
     EXPECT_OK(atea_cbor_wr_map(&out, 2));
     entry(&out, t, 44234, &pc);
@@ -581,6 +592,97 @@ static void test_bad_rak(void **state)
     atea_buf_free(&b);
 }
 
+/* Verify bytes with the test CPAK and t's challenge as the binder; expect code. */
+static void expect_bytes_fail(const tok *t, const keys *k, const uint8_t *data, size_t len,
+                              atea_err code)
+{
+    atea_verify_env env = {.expected_report_data = t->challenge, .cca_cpak_pem_file = k->cpak_path};
+    atea_appraisal *a = NULL;
+    EXPECT_OK(atea_appraisal_new(&a));
+    EXPECT_ERR(atea_cca_verify(&env, data, len, a), code);
+    assert_true(atea_appraisal_has_reason(a, code));
+    atea_appraisal_free(a);
+}
+
+/* Overwrite the first occurrence of `from` in b with `to` (same length). */
+static void patch(atea_buf *b, const uint8_t *from, const uint8_t *to, size_t n)
+{
+    for (size_t i = 0; i + n <= b->len; i++) {
+        if (memcmp(b->data + i, from, n) == 0) {
+            memcpy(b->data + i, to, n);
+            return;
+        }
+    }
+    fail_msg("pattern not found");
+}
+
+static void test_collection_format(void **state)
+{
+    const keys *k = *state;
+    tok t;
+    tok_default(&t, k);
+    t.tag = 907;
+    atea_buf b = build(&t);
+    /* content-format 263 -> 264 in the first entry */
+    patch(&b, (const uint8_t[]){0x82, 0x19, 0x01, 0x07}, (const uint8_t[]){0x82, 0x19, 0x01, 0x08},
+          4);
+    expect_bytes_fail(&t, k, b.data, b.len, ATEA_ERR_CCA_FORMAT);
+    atea_buf_free(&b);
+    tok_default(&t, k);
+    b = build(&t);
+    b.data[3] = 0xa1; /* a map of one entry */
+    expect_bytes_fail(&t, k, b.data, b.len, ATEA_ERR_CCA_FORMAT);
+    b.data[3] = 0xa2;
+    patch(&b, (const uint8_t[]){0x19, 0xac, 0xd1}, (const uint8_t[]){0x19, 0xac, 0xca}, 3);
+    expect_bytes_fail(&t, k, b.data, b.len, ATEA_ERR_CCA_FORMAT); /* platform key twice */
+    patch(&b, (const uint8_t[]){0x19, 0xac, 0xca}, (const uint8_t[]){0x19, 0xac, 0xcb}, 3);
+    expect_bytes_fail(&t, k, b.data, b.len, ATEA_ERR_CCA_FORMAT); /* unknown key */
+    atea_buf_free(&b);
+}
+
+static void test_cose_signature_and_payload_shape(void **state)
+{
+    const keys *k = *state;
+    tok t;
+    tok_default(&t, k);
+    t.realm_sig_trim = 1; /* 95-byte ES384 signature */
+    expect_fail(&t, k, ATEA_ERR_CCA_COSE);
+    tok_default(&t, k);
+    t.realm_payload_nil = 1;
+    expect_fail(&t, k, ATEA_ERR_CCA_COSE);
+}
+
+static void test_rak_cose_key_errors(void **state)
+{
+    const keys *k = *state;
+    tok t;
+    tok_default(&t, k);
+    t.rak_as_cose_key = 1;
+    t.rak_cose_crv = 1; /* P-256 with 48-byte coordinates */
+    expect_fail(&t, k, ATEA_ERR_CCA_RAK);
+    t.rak_cose_crv = 7; /* not an EC2 curve atea knows */
+    expect_fail(&t, k, ATEA_ERR_CCA_RAK);
+}
+
+static void test_claim_types(void **state)
+{
+    const keys *k = *state;
+    tok t;
+    tok_default(&t, k);
+    atea_buf b = build(&t);
+    /* The realm challenge as a text string of 64 'Z' (claim 10, bstr 64 -> tstr 64). */
+    atea_buf c = {0};
+    EXPECT_OK(atea_buf_set(&c, b.data, b.len));
+    patch(&c, (const uint8_t[]){0x0a, 0x58, 0x40}, (const uint8_t[]){0x0a, 0x78, 0x40}, 3);
+    expect_bytes_fail(&t, k, c.data, c.len, ATEA_ERR_CCA_CLAIM);
+    /* The platform instance id with UEID type 0x02. */
+    patch(&b, (const uint8_t[]){0x58, 0x21, 0x01, 0x55}, (const uint8_t[]){0x58, 0x21, 0x02, 0x55},
+          4);
+    expect_bytes_fail(&t, k, b.data, b.len, ATEA_ERR_CCA_CLAIM);
+    atea_buf_free(&b);
+    atea_buf_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +695,10 @@ int main(void)
         cmocka_unit_test(test_lifecycle_debug),
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_bad_rak),
+        cmocka_unit_test(test_collection_format),
+        cmocka_unit_test(test_cose_signature_and_payload_shape),
+        cmocka_unit_test(test_rak_cose_key_errors),
+        cmocka_unit_test(test_claim_types),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

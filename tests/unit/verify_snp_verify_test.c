@@ -247,6 +247,11 @@ static void test_report_bound_to_certificate(void **state)
     EXPECT_ERR(run_verify(&run, b.data, b.len), ATEA_ERR_SNP_CHIP_ID_MISMATCH);
     expect_failed(&run, ATEA_ERR_SNP_CHIP_ID_MISMATCH);
     b.data[0x1A0] ^= 0x80;
+    /* MASK_CHIP_KEY: the firmware did not sign with the VCEK. */
+    b.data[0x48] |= 0x02;
+    EXPECT_ERR(run_verify(&run, b.data, b.len), ATEA_ERR_SNP_SIGNING_KEY);
+    expect_failed(&run, ATEA_ERR_SNP_SIGNING_KEY);
+    b.data[0x48] &= (uint8_t)~0x02;
     /* REPORTED_TCB the VCEK was not issued for (microcode byte). */
     b.data[0x187] ^= 0x01;
     EXPECT_ERR(run_verify(&run, b.data, b.len), ATEA_ERR_SNP_TCB_MISMATCH);
