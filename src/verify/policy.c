@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -19,6 +20,7 @@
 
 #define POLICY_VERSION 1
 #define MAX_PATH_LEN 4096
+#define MAX_PEM_FILE (64u * 1024u)
 
 static const struct {
     const char *key;
@@ -176,12 +178,16 @@ out:
     return err;
 }
 
+/* Only regular files: a policy naming /dev/zero or a FIFO must fail, not hang. */
 static atea_err read_file_capped(const char *path, size_t cap, atea_buf *out)
 {
     atea_err err = ATEA_OK;
     FILE *f = fopen(path, "rb");
     uint8_t *data = NULL;
+    struct stat st;
     ATEA_ENSURE_MSG(f != NULL, ATEA_ERR_POLICY_READ, "%s: %s", path, strerror(errno));
+    ATEA_ENSURE_MSG(fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode), ATEA_ERR_POLICY_READ,
+                    "%s is not a regular file", path);
     data = malloc(cap + 1);
     ATEA_ENSURE_ALLOC(data);
     size_t n = fread(data, 1, cap + 1, f);
@@ -219,13 +225,17 @@ out:
 static atea_err pem_spki_sha256(load_ctx *ctx, const char *file, uint8_t digest[32])
 {
     atea_err err = ATEA_OK;
-    BIO *bio = BIO_new_file(file, "r");
+    atea_buf pem = {0};
+    BIO *bio = NULL;
     X509 *cert = NULL;
     EVP_PKEY *key = NULL;
     unsigned char *der = NULL;
-    if (bio == NULL) {
-        ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_READ, "cannot open %s", file));
+    if (read_file_capped(file, MAX_PEM_FILE, &pem) != ATEA_OK) {
+        ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_READ, "cannot read %s: %s", file,
+                             atea_err_last()->detail));
     }
+    bio = BIO_new_mem_buf(pem.data, (int)pem.len);
+    ATEA_ENSURE_ALLOC(bio);
     cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
     if (cert != NULL) {
         key = X509_get_pubkey(cert);
@@ -248,6 +258,7 @@ out:
     EVP_PKEY_free(key);
     X509_free(cert);
     BIO_free(bio);
+    atea_buf_free(&pem);
     return err;
 }
 

@@ -275,9 +275,13 @@ static void test_bad_policies_name_the_line(void **state)
     expect_bad("{\"platforms\": {\"sim\": {\"trusted\": true,\n \"root_sha256\": [\"abcd\"]}}}",
                ATEA_ERR_POLICY_VALUE, 2, "64 hex digits");
     expect_bad("{\"platforms\": {\"sim\": {\"trusted\": true,\n \"root_pem\": [\"/nonexistent/r.pem\"]}}}",
-               ATEA_ERR_POLICY_READ, 2, "cannot open /nonexistent/r.pem");
+               ATEA_ERR_POLICY_READ, 2, "cannot read /nonexistent/r.pem");
     expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/etc/hostname-not-here\"}}}",
-               ATEA_ERR_POLICY_READ, 2, "cannot open");
+               ATEA_ERR_POLICY_READ, 2, "cannot read");
+    expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/dev/zero\"}}}",
+               ATEA_ERR_POLICY_READ, 2, "not a regular file");
+    expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/tmp\"}}}",
+               ATEA_ERR_POLICY_READ, 2, "not a regular file");
 }
 
 static void test_caps(void **state)
