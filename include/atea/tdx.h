@@ -21,12 +21,13 @@
  *          mrsignerseam, td_attributes (8 bytes as in the quote), xfam (8), tee_tcb_svn (16),
  *          report_data (64), fmspc (6, from the PCK certificate), qe_mrsigner (32);
  *          tee_tcb_svn2 and mrservicetd for v5 body type 3.
- *   int:   version (4/5), body_type (2/3), pce_svn, qe_isvsvn.
+ *   int:   version (4/5), body_type (2/3), pce_svn, qe_isvsvn, tee_tcb_svn_0 (TDX module SVN),
+ *          tee_tcb_svn_1 (TDX module major version).
  *   bool:  debug (TD attributes bit 0).
  *   str:   tcb_status ("UpToDate", "SWHardeningNeeded", "ConfigurationNeeded",
  *          "ConfigurationAndSWHardeningNeeded", "OutOfDate", "OutOfDateConfigurationNeeded",
  *          "Revoked"), only when a TCB info was evaluated; advisory_ids (comma-separated,
- *          possibly empty) alongside it.
+ *          possibly empty) alongside it; qe_tcb_status when a QE identity was evaluated.
  * Event-log claims (atea_tdx_eventlog_replay): eventlog_events (int), and where identifiable
  *   eventlog_kernel_digest, eventlog_initrd_digest, eventlog_cmdline_digest (bytes, SHA-384) and
  *   eventlog_cmdline (str, when the log carries the command line as text).

@@ -75,6 +75,9 @@ static atea_err add_body_claims(tdx_verify_ctx *v, const atea_tdx_quote *q)
                                             body + BODY_CLAIMS_TDX15[i].off,
                                             BODY_CLAIMS_TDX15[i].len));
     }
+    /* TEE_TCB_SVN[0] = TDX module SVN, [1] = its major version: integers for minimum_values */
+    ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "tee_tcb_svn_0", q->body.tee_tcb_svn[0]));
+    ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "tee_tcb_svn_1", q->body.tee_tcb_svn[1]));
     /* TDATTRIBUTES bit 0 = DEBUG (Intel TDX module ABI, TD attributes). */
     ATEA_TRY(atea_appraisal_claim_bool(v->out, TDX_SUBMOD, "debug", q->body.td_attributes[0] & 1));
 out:

@@ -201,6 +201,8 @@ static void test_verify_v5_without_collateral(void **state)
     assert_claim_hex(f.a, "fmspc", "90c06f000000");
     assert_claim_hex(f.a, "tee_tcb_svn2", "0d010400000000000000000000000000");
     assert_int_equal(claim_int(f.a, "pce_svn"), 13);
+    assert_int_equal(claim_int(f.a, "tee_tcb_svn_0"), 11);
+    assert_int_equal(claim_int(f.a, "tee_tcb_svn_1"), 1);
     assert_int_equal(claim_int(f.a, "version"), 5);
     assert_int_equal(claim_int(f.a, "body_type"), 3);
     fixture_free(&f);
