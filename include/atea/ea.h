@@ -86,7 +86,7 @@ typedef struct atea_ea_ext {
 typedef struct atea_ea_request_params {
     const uint16_t *sigalgs; /* signature_algorithms, in preference order; NULL = atea's list */
     size_t n_sigalgs;
-    int want_cmw;            /* 1: add the empty cmw_attestation extension (expat §3.3) */
+    int want_cmw;                  /* 1: add the empty cmw_attestation extension (expat §3.3) */
     const atea_ea_ext *extensions; /* further extensions (not signature_algorithms or cmw) */
     size_t n_extensions;
 } atea_ea_request_params;
@@ -107,7 +107,7 @@ atea_err atea_ea_request(atea_ea *ea, const atea_ea_request_params *params,
 typedef struct atea_ea_request_info {
     uint8_t msg_type; /* 13 or 17 */
     atea_slice context;
-    int wants_cmw;    /* the request carries the (empty) cmw_attestation extension */
+    int wants_cmw; /* the request carries the (empty) cmw_attestation extension */
     size_t n_sigalgs;
     uint16_t sigalgs[ATEA_TLS_MAX_SIGALGS];
     size_t n_extensions;
@@ -157,7 +157,8 @@ typedef struct atea_ea_credential {
  * ATEA_ERR_EA_MESSAGE_TOO_LARGE, ATEA_ERR_EA_TOO_MANY_CONTEXTS, ATEA_ERR_EA_CRYPTO.
  */
 atea_err atea_ea_authenticate(atea_ea *ea, const uint8_t *request, size_t request_len,
-                              const atea_ea_credential *cred, atea_buf *authenticator) ATEA_MUST_USE;
+                              const atea_ea_credential *cred,
+                              atea_buf *authenticator) ATEA_MUST_USE;
 
 /* Answer the peer's request with an empty authenticator, a refusal (RFC 9261 §6): a Finished
  * only. Errors as atea_ea_authenticate, less the certificate and signature ones. */
@@ -172,11 +173,11 @@ atea_err atea_ea_authenticate_spontaneous(atea_ea *ea, const atea_ea_credential 
 
 /* How to validate. All fields optional (zero = not used). */
 typedef struct atea_ea_validate_params {
-    const uint8_t *request;  /* the request this side sent, if the caller knows which */
+    const uint8_t *request; /* the request this side sent, if the caller knows which */
     size_t request_len;
-    X509_STORE *trust;       /* PKIX-validate the chain (RFC 5280) against it */
-    int use_time;            /* 1: validate the chain at `time` instead of now */
-    int64_t time;            /* seconds since the epoch */
+    X509_STORE *trust; /* PKIX-validate the chain (RFC 5280) against it */
+    int use_time;      /* 1: validate the chain at `time` instead of now */
+    int64_t time;      /* seconds since the epoch */
     /* Client validating a spontaneous server authenticator: the extension types of its own
      * ClientHello; the Certificate may carry only these (RFC 9261 §5.2.1). */
     const uint16_t *hello_extensions;
@@ -195,10 +196,10 @@ typedef struct atea_ea_identity {
     atea_buf raw;        /* owned copy of the authenticator; every slice points into it */
     atea_ea_cert *certs; /* certs[0] is the leaf; n_certs >= 1 on success */
     size_t n_certs;
-    atea_slice cmw;      /* the CMW of the leaf's cmw_attestation (length prefix removed), or empty */
-    uint16_t scheme;     /* CertificateVerify.algorithm */
-    int spontaneous;     /* 1: a spontaneous server authenticator (no request) */
-    int refused;         /* 1: an empty authenticator (the result was ATEA_ERR_EA_REFUSED) */
+    atea_slice cmw;  /* the CMW of the leaf's cmw_attestation (length prefix removed), or empty */
+    uint16_t scheme; /* CertificateVerify.algorithm */
+    int spontaneous; /* 1: a spontaneous server authenticator (no request) */
+    int refused;     /* 1: an empty authenticator (the result was ATEA_ERR_EA_REFUSED) */
     size_t context_len;
     uint8_t context[ATEA_EA_MAX_CONTEXT_LEN];
 } atea_ea_identity;

@@ -11,12 +11,13 @@
 
 #define ATEA_ERRORS_EA(X)                                                                          \
     X(ATEA_ERR_EA_MSG_TYPE, -210,                                                                  \
-      "unexpected handshake message type where an Exported Authenticator message belongs")        \
+      "unexpected handshake message type where an Exported Authenticator message belongs")         \
     X(ATEA_ERR_EA_WRONG_DIRECTION, -211,                                                           \
       "the request type does not match its sender (servers send CertificateRequest, clients "      \
       "ClientCertificateRequest)")                                                                 \
     X(ATEA_ERR_EA_DUP_EXTENSION, -212, "an extension type appears twice in one extension list")    \
-    X(ATEA_ERR_EA_TOO_MANY_EXTENSIONS, -213, "an extension list has more entries than atea accepts") \
+    X(ATEA_ERR_EA_TOO_MANY_EXTENSIONS, -213,                                                       \
+      "an extension list has more entries than atea accepts")                                      \
     X(ATEA_ERR_EA_NO_SIGALGS, -214,                                                                \
       "the authenticator request has no signature_algorithms extension (RFC 9261 section 4)")      \
     X(ATEA_ERR_EA_BAD_SIGALGS, -215, "the signature_algorithms extension is malformed")            \
@@ -46,11 +47,11 @@
     X(ATEA_ERR_EA_BAD_CERT, -227, "a certificate in the chain is not a well-formed X.509 DER")     \
     X(ATEA_ERR_EA_EXT_NOT_ALLOWED, -228,                                                           \
       "an extension appears in a message where TLS 1.3 does not allow it")                         \
-    X(ATEA_ERR_EA_NOT_SERVER, -229, "only a TLS server may send a spontaneous authenticator")       \
+    X(ATEA_ERR_EA_NOT_SERVER, -229, "only a TLS server may send a spontaneous authenticator")      \
     X(ATEA_ERR_EA_UNSOLICITED, -230,                                                               \
       "a client sent an authenticator without a preceding request (RFC 9261 section 3)")           \
     X(ATEA_ERR_EA_TOO_MANY_CONTEXTS, -231,                                                         \
-      "the connection has used more certificate_request_contexts than the configured limit")      \
+      "the connection has used more certificate_request_contexts than the configured limit")       \
     X(ATEA_ERR_EA_NO_CONTEXT, -232,                                                                \
       "the message carries no certificate_request_context (an empty authenticator)")               \
     X(ATEA_ERR_EA_SCHEME_NOT_OFFERED, -320,                                                        \

@@ -19,16 +19,6 @@
 #include "ea/ea_internal.h"
 #include "ea/sigscheme.h"
 
-/* A growable writer hitting its cap means the message exceeds max_message. */
-static atea_err sized(atea_err err, size_t max)
-{
-    if (err == ATEA_ERR_TOO_LARGE) {
-        return atea__err_set(ATEA_ERR_EA_MESSAGE_TOO_LARGE, __FILE__, __LINE__,
-                             "the authenticator would exceed max_message (%zu bytes)", max);
-    }
-    return err;
-}
-
 atea_err atea_ea_build_authenticator(const atea_ea_build *b, atea_buf *out)
 {
     atea_err err = ATEA_OK;
@@ -42,23 +32,24 @@ atea_err atea_ea_build_authenticator(const atea_ea_build *b, atea_buf *out)
     size_t cert_len = 0;
     size_t len = b->keys->len;
     ATEA_ENSURE_MSG(scheme != NULL, ATEA_ERR_EA_SCHEME_INVALID, "scheme 0x%04x", b->scheme);
-    ATEA_TRY(atea_wr_init_growable(&wr, b->max_message < 1024 ? b->max_message : 1024,
-                                    b->max_message));
-    ATEA_TRY(sized(atea_ea_cert_write(&wr, b->context, b->certs, b->n_certs), b->max_message));
+    ATEA_TRY(
+        atea_wr_init_growable(&wr, b->max_message < 1024 ? b->max_message : 1024, b->max_message));
+    ATEA_TRY(
+        atea_ea_sized(atea_ea_cert_write(&wr, b->context, b->certs, b->n_certs), b->max_message));
     cert_len = atea_wr_len(&wr);
 
     atea_slice signed_parts[2] = {b->request, {atea_wr_data(&wr), cert_len}};
     ATEA_TRY(atea_ea_transcript_hash(b->keys, signed_parts, 2, th));
     atea_ea_cv_content(th, len, content, &content_len);
     ATEA_TRY(atea_ea_scheme_sign(scheme, b->key, content, content_len, &sig));
-    ATEA_TRY(sized(atea_ea_cv_write(&wr, b->scheme, sig.data, sig.len), b->max_message));
+    ATEA_TRY(atea_ea_sized(atea_ea_cv_write(&wr, b->scheme, sig.data, sig.len), b->max_message));
 
     /* Slices taken after the last growth: the writer may have moved its buffer. */
     atea_slice mac_parts[3] = {b->request,
                                {atea_wr_data(&wr), cert_len},
                                {atea_wr_data(&wr) + cert_len, atea_wr_len(&wr) - cert_len}};
     ATEA_TRY(atea_ea_finished_mac(b->keys, mac_parts, 3, mac));
-    ATEA_TRY(sized(atea_ea_fin_write(&wr, mac, len), b->max_message));
+    ATEA_TRY(atea_ea_sized(atea_ea_fin_write(&wr, mac, len), b->max_message));
     ATEA_TRY(atea_wr_take(&wr, out));
 out:
     atea_wipe(mac, sizeof(mac));
@@ -120,8 +111,10 @@ static atea_err chain_prepare(const atea_ea *ea, const atea_ea_credential *cred,
     const atea_ea_cert_in *leaf = &cred->chain[0];
     size_t n = leaf->n_extensions;
     ATEA_ENSURE_MSG(cred->cmw.len <= 0xffff - 2 && (cred->cmw.data != NULL || cred->cmw.len == 0),
-                    ATEA_ERR_EA_BAD_CMW, "a CMW of %zu bytes does not fit cmw_attestation "
-                    "(at most 65533)", cred->cmw.len);
+                    ATEA_ERR_EA_BAD_CMW,
+                    "a CMW of %zu bytes does not fit cmw_attestation "
+                    "(at most 65533)",
+                    cred->cmw.len);
     ATEA_ENSURE(leaf->extensions != NULL || n == 0, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE_MSG(n + (cred->cmw.len > 0) <= ATEA_EA_MAX_EXTENSIONS,
                     ATEA_ERR_EA_TOO_MANY_EXTENSIONS, "%zu extensions on the end-entity entry", n);
@@ -150,9 +143,8 @@ out:
 
 /* Check the credential against what was offered, choose the scheme and build. */
 static atea_err build_from_cred(const atea_ea *ea, const atea_ea_keys *keys,
-                                const atea_ea_offer *offer, atea_slice request,
-                                atea_slice context, const atea_ea_credential *cred,
-                                atea_buf *out)
+                                const atea_ea_offer *offer, atea_slice request, atea_slice context,
+                                const atea_ea_credential *cred, atea_buf *out)
 {
     atea_err err = ATEA_OK;
     chain_out chain = {0};
@@ -173,8 +165,8 @@ static atea_err build_from_cred(const atea_ea *ea, const atea_ea_keys *keys,
         ATEA_TRY(atea_ea_exts_check(chain.certs[i].extensions, chain.certs[i].n_extensions,
                                     ATEA_EA_IN_CERTIFICATE));
         ATEA_TRY(atea_ea_offer_check_exts(offer, ea->opts.cmw_ext_type, i,
-                                          chain.certs[i].extensions,
-                                          chain.certs[i].n_extensions, &cmw));
+                                          chain.certs[i].extensions, chain.certs[i].n_extensions,
+                                          &cmw));
     }
     ATEA_TRY(atea_ea_cert_decode(chain.certs[0].der, 0, &leaf));
     ATEA_ENSURE_MSG(EVP_PKEY_eq(X509_get0_pubkey(leaf), cred->key) == 1, ATEA_ERR_EA_KEY_MISMATCH,

@@ -104,8 +104,8 @@ static atea_err dump_extensions(dumper *d, unsigned indent, atea_rd *rd, size_t 
         ATEA_TRY(atea_rd_u16(&list, &type));
         ATEA_TRY(atea_rd_vec(&list, 2, 0, 0xffff, &data));
         atea_slice s = {data.data, data.len};
-        ATEA_TRY(line(d, indent + 1, "%s (%u, 0x%04x): %zu bytes at offset %zu",
-                      ext_name(d, type), type, type, s.len, at));
+        ATEA_TRY(line(d, indent + 1, "%s (%u, 0x%04x): %zu bytes at offset %zu", ext_name(d, type),
+                      type, type, s.len, at));
         if (type == ATEA_EA_EXT_SIGNATURE_ALGORITHMS) {
             ATEA_TRY(dump_sigalgs(d, indent + 2, s));
         } else if (type == d->cmw_type && s.len == 0) {
@@ -177,8 +177,8 @@ static atea_err dump_certificate_body(dumper *d, atea_rd *body)
     ATEA_TRY(line(d, 1, "certificate_request_context: %zu bytes", ctx.len));
     ATEA_TRY(hex(d, 2, (atea_slice){ctx.data, ctx.len}));
     ATEA_TRY(atea_rd_vec(body, 3, 0, 0xffffff, &list));
-    ATEA_TRY(line(d, 1, "certificate_list: %zu bytes%s", list.len,
-                  list.len == 0 ? " (empty)" : ""));
+    ATEA_TRY(
+        line(d, 1, "certificate_list: %zu bytes%s", list.len, list.len == 0 ? " (empty)" : ""));
     for (size_t i = 0; atea_rd_left(&list) > 0; i++) {
         atea_rd der;
         size_t at = atea_rd_pos(&list);
@@ -244,13 +244,25 @@ static atea_err dump_message(dumper *d, atea_rd *in)
         ATEA_TRY(atea_rd_skip(&body, body.len));
         break;
     default:
-        ATEA_FAIL(ATEA_ERR_EA_MSG_TYPE, "handshake type %u at offset %zu is not an RFC 9261 message",
-                  hs.type, hs.offset);
+        ATEA_FAIL(ATEA_ERR_EA_MSG_TYPE,
+                  "handshake type %u at offset %zu is not an RFC 9261 message", hs.type, hs.offset);
     }
     ATEA_ENSURE_MSG(present == announced, ATEA_ERR_TRUNCATED,
                     "the %s at offset %zu announces a %u-byte body; the input ends after %zu",
                     atea_ea_hs_name(hs.type), hs.offset, announced, present);
     ATEA_TRY(atea_rd_end(&body));
+out:
+    return err;
+}
+
+/* Every message in turn, up to the first error. */
+static atea_err dump_all(dumper *d, atea_rd *rd)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE_MSG(atea_rd_left(rd) > 0, ATEA_ERR_TRUNCATED, "the input is empty");
+    while (atea_rd_left(rd) > 0) {
+        ATEA_TRY(dump_message(d, rd));
+    }
 out:
     return err;
 }
@@ -275,12 +287,7 @@ atea_err atea_ea_dump(const uint8_t *msg, size_t len, uint16_t cmw_ext_type, ate
     ATEA_ENSURE(text != NULL && (msg != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     ATEA_TRY(atea_wr_init_growable(&d.text, 1024, DUMP_MAX_TEXT));
     atea_rd_init(&rd, msg, len);
-    if (len == 0) {
-        walk = atea__err_set(ATEA_ERR_TRUNCATED, __FILE__, __LINE__, "the input is empty");
-    }
-    while (walk == ATEA_OK && atea_rd_left(&rd) > 0) {
-        walk = dump_message(&d, &rd);
-    }
+    walk = dump_all(&d, &rd);
     if (walk != ATEA_OK) {
         /* Keep the failing code and its detail (which names the offset) for the caller. */
         char detail[sizeof(atea_err_last()->detail)];

@@ -80,8 +80,8 @@ atea_ea_ctx_entry *atea_ea_ctx_find(atea_ea *ea, atea_slice ctx)
     return NULL;
 }
 
-atea_err atea_ea_ctx_add(atea_ea *ea, atea_ea_ctx_origin origin, atea_slice ctx,
-                         atea_slice request, atea_ea_ctx_entry **pentry)
+atea_err atea_ea_ctx_add(atea_ea *ea, atea_ea_ctx_origin origin, atea_slice ctx, atea_slice request,
+                         atea_ea_ctx_entry **pentry)
 {
     atea_err err = ATEA_OK;
     atea_ea_ctx_entry *e = NULL;
@@ -155,6 +155,17 @@ atea_err atea_ea_fresh_context(atea_ea *ea, uint8_t ctx[ATEA_EA_CONTEXT_LEN])
                     "connection");
 out:
     ERR_clear_error();
+    return err;
+}
+
+atea_err atea_ea_sized(atea_err rc, size_t max)
+{
+    atea_err err = ATEA_OK;
+    /* A growable writer hitting its cap means the message would exceed max_message. */
+    ATEA_ENSURE_MSG(rc != ATEA_ERR_TOO_LARGE, ATEA_ERR_EA_MESSAGE_TOO_LARGE,
+                    "the message would exceed max_message (%zu bytes)", max);
+    ATEA_TRY(rc);
+out:
     return err;
 }
 

@@ -41,8 +41,8 @@ struct atea_ea {
 atea_ea_ctx_entry *atea_ea_ctx_find(atea_ea *ea, atea_slice ctx);
 
 /* Remember a new context (the caller checked it is unused). request may be empty. */
-atea_err atea_ea_ctx_add(atea_ea *ea, atea_ea_ctx_origin origin, atea_slice ctx,
-                         atea_slice request, atea_ea_ctx_entry **pentry) ATEA_MUST_USE;
+atea_err atea_ea_ctx_add(atea_ea *ea, atea_ea_ctx_origin origin, atea_slice ctx, atea_slice request,
+                         atea_ea_ctx_entry **pentry) ATEA_MUST_USE;
 
 /* TLS 1.3, handshake complete (on a server, client Finished verified: RFC 9261 §9); our role. */
 atea_err atea_ea_ready(const atea_ea *ea, atea_tls_role *role) ATEA_MUST_USE;
@@ -58,6 +58,10 @@ uint8_t atea_ea_request_type(atea_tls_role sender);
  * client; ATEA_ERR_EA_WRONG_DIRECTION otherwise). */
 atea_err atea_ea_parse_request(const atea_ea *ea, atea_tls_role sender, const uint8_t *msg,
                                size_t len, atea_ea_req *req) ATEA_MUST_USE;
+
+/* rc, except that ATEA_ERR_TOO_LARGE from a capped writer becomes
+ * ATEA_ERR_EA_MESSAGE_TOO_LARGE naming max. */
+atea_err atea_ea_sized(atea_err rc, size_t max) ATEA_MUST_USE;
 
 int atea_ea_slice_eq(atea_slice a, const uint8_t *b, size_t b_len);
 
@@ -107,8 +111,8 @@ atea_err atea_ea_build_empty(const atea_ea_keys *keys, atea_slice request, atea_
                              atea_buf *out) ATEA_MUST_USE;
 
 /* PKIX-validate certs (leaf first) against trust (chain.c). */
-atea_err atea_ea_chain_verify(const atea_ea_cert *certs, size_t n, X509_STORE *trust,
-                              int use_time, int64_t time) ATEA_MUST_USE;
+atea_err atea_ea_chain_verify(const atea_ea_cert *certs, size_t n, X509_STORE *trust, int use_time,
+                              int64_t time) ATEA_MUST_USE;
 
 /* Decode one DER certificate exactly (no trailing bytes): ATEA_ERR_EA_BAD_CERT otherwise. */
 atea_err atea_ea_cert_decode(atea_slice der, size_t index, X509 **px) ATEA_MUST_USE;

@@ -94,14 +94,12 @@ typedef struct atea_ea_req {
 atea_err atea_ea_req_parse(const uint8_t *msg, size_t len, atea_ea_req *req) ATEA_MUST_USE;
 
 /* Parse signature_algorithms extension_data: SignatureSchemeList<2..2^16-2>. */
-atea_err atea_ea_sigalgs_parse(atea_slice data, uint16_t *out, size_t cap,
-                               size_t *n) ATEA_MUST_USE;
+atea_err atea_ea_sigalgs_parse(atea_slice data, uint16_t *out, size_t cap, size_t *n) ATEA_MUST_USE;
 
 /* Write a request of `type` (13 or 17). sigalgs become the signature_algorithms extension
  * (first); `exts` follow. */
 atea_err atea_ea_req_write(atea_wr *wr, uint8_t type, atea_slice context, const uint16_t *sigalgs,
-                           size_t n_sigalgs, const atea_ea_ext *exts,
-                           size_t n_exts) ATEA_MUST_USE;
+                           size_t n_sigalgs, const atea_ea_ext *exts, size_t n_exts) ATEA_MUST_USE;
 
 /* ---- certificate.c ---- */
 
@@ -138,8 +136,8 @@ atea_err atea_ea_cv_write(atea_wr *wr, uint16_t scheme, const uint8_t *sig,
 /* ---- finished.c ---- */
 
 /* The body is verify_data[Hash.length]; a body of any other length is malformed. */
-atea_err atea_ea_fin_parse(const atea_ea_hs *hs, size_t hash_len, atea_slice *verify_data)
-    ATEA_MUST_USE;
+atea_err atea_ea_fin_parse(const atea_ea_hs *hs, size_t hash_len,
+                           atea_slice *verify_data) ATEA_MUST_USE;
 atea_err atea_ea_fin_write(atea_wr *wr, const uint8_t *verify_data, size_t len) ATEA_MUST_USE;
 
 #endif

@@ -97,12 +97,10 @@ atea_err atea_ea_request(atea_ea *ea, const atea_ea_request_params *params, atea
     }
     ATEA_TRY(atea_ea_fresh_context(ea, ctx));
     ATEA_TRY(atea_wr_init_growable(&wr, ea->opts.max_message < 128 ? ea->opts.max_message : 128,
-                                    ea->opts.max_message));
-    err = atea_ea_req_write(&wr, atea_ea_request_type(role), context, sigalgs, n_sigalgs, exts,
-                            n_exts);
-    ATEA_ENSURE_MSG(err != ATEA_ERR_TOO_LARGE, ATEA_ERR_EA_MESSAGE_TOO_LARGE,
-                    "the request would exceed max_message (%zu bytes)", ea->opts.max_message);
-    ATEA_TRY(err);
+                                   ea->opts.max_message));
+    ATEA_TRY(atea_ea_sized(atea_ea_req_write(&wr, atea_ea_request_type(role), context, sigalgs,
+                                             n_sigalgs, exts, n_exts),
+                           ea->opts.max_message));
     ATEA_TRY(atea_ea_ctx_add(ea, ATEA_EA_CTX_SENT_REQUEST, context,
                              (atea_slice){atea_wr_data(&wr), atea_wr_len(&wr)}, NULL));
     ATEA_TRY(atea_wr_take(&wr, request));

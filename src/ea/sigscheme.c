@@ -153,9 +153,8 @@ out:
     return err;
 }
 
-atea_err atea_ea_scheme_verify(const atea_ea_scheme *scheme, EVP_PKEY *key,
-                               const uint8_t *content, size_t len, const uint8_t *sig,
-                               size_t sig_len)
+atea_err atea_ea_scheme_verify(const atea_ea_scheme *scheme, EVP_PKEY *key, const uint8_t *content,
+                               size_t len, const uint8_t *sig, size_t sig_len)
 {
     atea_err err = ATEA_OK;
     EVP_MD_CTX *md = NULL;

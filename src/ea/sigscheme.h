@@ -46,8 +46,7 @@ atea_err atea_ea_scheme_sign(const atea_ea_scheme *scheme, EVP_PKEY *key, const 
                              size_t len, atea_buf *sig) ATEA_MUST_USE;
 
 /* ATEA_ERR_EA_BAD_SIGNATURE unless sig is scheme's signature of content under key. */
-atea_err atea_ea_scheme_verify(const atea_ea_scheme *scheme, EVP_PKEY *key,
-                               const uint8_t *content, size_t len, const uint8_t *sig,
-                               size_t sig_len) ATEA_MUST_USE;
+atea_err atea_ea_scheme_verify(const atea_ea_scheme *scheme, EVP_PKEY *key, const uint8_t *content,
+                               size_t len, const uint8_t *sig, size_t sig_len) ATEA_MUST_USE;
 
 #endif

@@ -44,8 +44,8 @@ atea_err atea_tls_exporter(const atea_tls *tls, const char *label, const uint8_t
     ATEA_ENSURE_MSG(tls->ops->exporter != NULL, ATEA_ERR_TLS_NO_OPS,
                     "the TLS adapter has no exporter operation");
     ATEA_TRY(atea_tls_require_13(tls));
-    atea_err rc = tls->ops->exporter(tls->impl, label, strlen(label), context, context_len, out,
-                                     out_len);
+    atea_err rc =
+        tls->ops->exporter(tls->impl, label, strlen(label), context, context_len, out, out_len);
     ATEA_ENSURE_MSG(rc == ATEA_OK, rc == ATEA_ERR_NO_MEMORY ? rc : ATEA_ERR_TLS_EXPORTER,
                     "TLS-Exporter(\"%s\", %zu-byte context, %zu bytes) failed: %s", label,
                     context_len, out_len, atea_err_name(rc));

@@ -169,8 +169,8 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
                     cv_hs.type, atea_ea_hs_name(cv_hs.type), cv_hs.offset);
     ATEA_TRY(atea_ea_hs_read(rd, &fin_hs));
     ATEA_ENSURE_MSG(fin_hs.type == ATEA_EA_HS_FINISHED, ATEA_ERR_EA_MSG_TYPE,
-                    "handshake type %u (%s) at offset %zu where Finished (20) belongs",
-                    fin_hs.type, atea_ea_hs_name(fin_hs.type), fin_hs.offset);
+                    "handshake type %u (%s) at offset %zu where Finished (20) belongs", fin_hs.type,
+                    atea_ea_hs_name(fin_hs.type), fin_hs.offset);
     ATEA_TRY(atea_rd_end(rd));
     id->certs = calloc(ea->opts.max_certs, sizeof(*id->certs));
     ATEA_ENSURE_ALLOC(id->certs);
@@ -262,8 +262,10 @@ static atea_err validate_empty(atea_ea *ea, atea_tls_role role, const atea_ea_va
     id->context_len = match->len;
     memcpy(id->context, match->ctx, match->len);
     atea_logf(&ea->opts.log, ATEA_LOG_INFO, "ea: the peer refused our request");
-    ATEA_FAIL(ATEA_ERR_EA_REFUSED, "the peer answered a %zu-byte-context request with an empty "
-                                   "authenticator", match->len);
+    ATEA_FAIL(ATEA_ERR_EA_REFUSED,
+              "the peer answered a %zu-byte-context request with an empty "
+              "authenticator",
+              match->len);
 out:
     atea_wipe(mac, sizeof(mac));
     free(r);

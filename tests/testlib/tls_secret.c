@@ -25,7 +25,8 @@ static const char *md_name(atea_hash hash)
 }
 
 /* HKDF-Expand-Label(secret, label, context, out_len) = HKDF-Expand(secret, HkdfLabel, out_len),
- * HkdfLabel = uint16 length || opaque label<7..255> = "tls13 " + label || opaque context<0..255>. */
+ * HkdfLabel = uint16 length || opaque label<7..255> = "tls13 " + label || opaque context<0..255>.
+ */
 static atea_err expand_label(atea_hash hash, const uint8_t *secret, const char *label,
                              size_t label_len, const uint8_t *ctx, size_t ctx_len, uint8_t *out,
                              size_t out_len)
@@ -47,8 +48,7 @@ static atea_err expand_label(atea_hash hash, const uint8_t *secret, const char *
     ATEA_TRY(atea_wr_vec(&wr, 1, ctx, ctx_len));
     OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md_name(hash), 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret,
-                                          atea_hash_len(hash)),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, atea_hash_len(hash)),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, atea_wr_len(&wr)),
         OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
         OSSL_PARAM_construct_end(),
@@ -71,12 +71,11 @@ atea_err atea_test_tls_export(atea_hash hash, const uint8_t *secret, const char 
     uint8_t derived[ATEA_HASH_MAX_LEN];
     size_t hlen = atea_hash_len(hash);
     const EVP_MD *md = md_name(hash) != NULL ? EVP_get_digestbyname(md_name(hash)) : NULL;
-    ATEA_ENSURE(md != NULL && secret != NULL && label != NULL && out != NULL,
-                ATEA_ERR_INVALID_ARG);
+    ATEA_ENSURE(md != NULL && secret != NULL && label != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE(context != NULL || context_len == 0, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE(EVP_Digest("", 0, empty_hash, NULL, md, NULL) == 1 &&
-                    EVP_Digest(context != NULL ? (const void *)context : "", context_len,
-                               ctx_hash, NULL, md, NULL) == 1,
+                    EVP_Digest(context != NULL ? (const void *)context : "", context_len, ctx_hash,
+                               NULL, md, NULL) == 1,
                 ATEA_ERR_TLS_EXPORTER);
     /* Derive-Secret(Secret, label, "") = HKDF-Expand-Label(Secret, label, Hash(""), Hash.length) */
     ATEA_TRY(expand_label(hash, secret, label, label_len, empty_hash, hlen, derived, hlen));
@@ -86,9 +85,8 @@ out:
     return err;
 }
 
-static atea_err op_exporter(void *impl, const char *label, size_t label_len,
-                            const uint8_t *context, size_t context_len, uint8_t *out,
-                            size_t out_len)
+static atea_err op_exporter(void *impl, const char *label, size_t label_len, const uint8_t *context,
+                            size_t context_len, uint8_t *out, size_t out_len)
 {
     const atea_test_tls_secret *t = impl;
     return atea_test_tls_export(t->hash, t->secret, label, label_len, context, context_len, out,

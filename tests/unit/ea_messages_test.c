@@ -97,16 +97,45 @@ static void test_request_parse(void **state)
     assert_int_equal(req.exts.ext[1].type, 0xffff);
     /* Trailing byte after the message; inside the body. */
     EXPECT_ERR(parse_hex(A2_CR "00", &req), ATEA_ERR_TRAILING);
-    EXPECT_ERR(parse_hex("0d00000501aa00" "0000", &req), ATEA_ERR_VEC_LENGTH);
-    EXPECT_ERR(parse_hex("0d00000b00" "0008000d000400020807" "00", &req), ATEA_ERR_TRAILING);
+    EXPECT_ERR(parse_hex("0d00000501aa00"
+                         "0000",
+                         &req),
+               ATEA_ERR_VEC_LENGTH);
+    EXPECT_ERR(parse_hex("0d00000b00"
+                         "0008000d000400020807"
+                         "00",
+                         &req),
+               ATEA_ERR_TRAILING);
     /* No signature_algorithms. */
-    EXPECT_ERR(parse_hex("0d0000070000040005" "0000", &req), ATEA_ERR_EA_NO_SIGALGS);
+    EXPECT_ERR(parse_hex("0d0000070000040005"
+                         "0000",
+                         &req),
+               ATEA_ERR_EA_NO_SIGALGS);
     /* signature_algorithms malformed: odd list, list shorter than data, empty list. */
-    EXPECT_ERR(parse_hex("0d00000900" "0006000d0002" "0001", &req), ATEA_ERR_EA_BAD_SIGALGS);
-    EXPECT_ERR(parse_hex("0d00000c00" "0009000d0005" "0002080700", &req), ATEA_ERR_EA_BAD_SIGALGS);
-    EXPECT_ERR(parse_hex("0d00000c00" "0009000d0005" "0003080704", &req), ATEA_ERR_EA_BAD_SIGALGS);
-    EXPECT_ERR(parse_hex("0d00000900" "0006000d0002" "0000", &req), ATEA_ERR_EA_BAD_SIGALGS);
-    EXPECT_OK(parse_hex("0d00000b00" "0008000d0004" "00020807", &req));
+    EXPECT_ERR(parse_hex("0d00000900"
+                         "0006000d0002"
+                         "0001",
+                         &req),
+               ATEA_ERR_EA_BAD_SIGALGS);
+    EXPECT_ERR(parse_hex("0d00000c00"
+                         "0009000d0005"
+                         "0002080700",
+                         &req),
+               ATEA_ERR_EA_BAD_SIGALGS);
+    EXPECT_ERR(parse_hex("0d00000c00"
+                         "0009000d0005"
+                         "0003080704",
+                         &req),
+               ATEA_ERR_EA_BAD_SIGALGS);
+    EXPECT_ERR(parse_hex("0d00000900"
+                         "0006000d0002"
+                         "0000",
+                         &req),
+               ATEA_ERR_EA_BAD_SIGALGS);
+    EXPECT_OK(parse_hex("0d00000b00"
+                        "0008000d0004"
+                        "00020807",
+                        &req));
     /* Not a request. */
     EXPECT_ERR(parse_hex("0b00000400000000", &req), ATEA_ERR_EA_MSG_TYPE);
     /* Every proper prefix is truncated. */
@@ -308,7 +337,8 @@ static void test_dump(void **state)
     atea_buf_free(&text);
 
     /* Empty authenticator; empty input. */
-    atea_buf empty = atea_test_hex("14000020933b69300bbaed44a6a98d076a33da83a3221df7deedaa5f682349d2b1395f3a");
+    atea_buf empty =
+        atea_test_hex("14000020933b69300bbaed44a6a98d076a33da83a3221df7deedaa5f682349d2b1395f3a");
     EXPECT_OK(atea_ea_dump(empty.data, empty.len, ATEA_DEFAULT_CMW_EXT, &text));
     assert_dump_has(&text, "Finished (20), 32-byte body at offset 0\n  verify_data: 32 bytes\n"
                            "    933b6930");
@@ -345,12 +375,9 @@ static void test_names_and_alerts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_extension_list_rules),
-        cmocka_unit_test(test_request_parse),
-        cmocka_unit_test(test_request_options),
-        cmocka_unit_test(test_request_size_cap),
-        cmocka_unit_test(test_spontaneous_extensions),
-        cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_extension_list_rules),   cmocka_unit_test(test_request_parse),
+        cmocka_unit_test(test_request_options),        cmocka_unit_test(test_request_size_cap),
+        cmocka_unit_test(test_spontaneous_extensions), cmocka_unit_test(test_dump),
         cmocka_unit_test(test_names_and_alerts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,8 +115,8 @@ static const char rsa_pss_key_pem[] =
     "-----END PRIVATE KEY-----\n";
 
 typedef struct fixture {
-    atea_test_identities set;            /* non-RSA identities, from test_certs */
-    atea_test_identity *rsa[2];          /* rsaEncryption, id-RSASSA-PSS leaves */
+    atea_test_identities set;   /* non-RSA identities, from test_certs */
+    atea_test_identity *rsa[2]; /* rsaEncryption, id-RSASSA-PSS leaves */
 } fixture;
 
 /* A leaf with a fixed key, issued by issuer's CA (which the identity borrows). */
@@ -208,8 +208,7 @@ typedef struct live {
     atea_ea *server;
 } live;
 
-static void live_open(live *l, fixture *f, const char *suite,
-                      const char *client_sigalgs)
+static void live_open(live *l, fixture *f, const char *suite, const char *client_sigalgs)
 {
     atea_test_tls_pair_opts po = {0};
     memset(l, 0, sizeof(*l));
@@ -315,8 +314,7 @@ static void refused(atea_ea *requester, atea_ea *attester)
     EXPECT_OK(atea_ea_request(requester, NULL, &req));
     EXPECT_OK(atea_ea_refuse(attester, req.data, req.len, &empty));
     atea_ea_validate_params vp = {.request = req.data, .request_len = req.len};
-    EXPECT_ERR(atea_ea_validate(requester, &vp, empty.data, empty.len, &vid),
-               ATEA_ERR_EA_REFUSED);
+    EXPECT_ERR(atea_ea_validate(requester, &vp, empty.data, empty.len, &vid), ATEA_ERR_EA_REFUSED);
     assert_int_equal(vid.refused, 1);
     atea_ea_identity_dispose(&vid);
     atea_buf_free(&req);

@@ -14,10 +14,8 @@
 #define EMS "fe22f881176eda18eb8f44529e6792c50c9a3f89452f68d8ae311b4309d3cf50"
 #define CRC1 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 #define CRC2 "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-#define A2_CR                                                                                      \
-    "0d00003120" CRC1 "000e000d0006000408070403ffff0000"
-#define A3_CCR                                                                                     \
-    "1100003120" CRC2 "000e000d0006000408070403ffff0000"
+#define A2_CR "0d00003120" CRC1 "000e000d0006000408070403ffff0000"
+#define A3_CCR "1100003120" CRC2 "000e000d0006000408070403ffff0000"
 #define A2_CLIENT_EMPTY "14000020933b69300bbaed44a6a98d076a33da83a3221df7deedaa5f682349d2b1395f3a"
 #define A3_SERVER_EMPTY "140000203ad0374f88346f8c5ff970dc8efa67b711c16d5d21b630e30ae2e7e59e0f94ef"
 
@@ -170,7 +168,8 @@ static void test_a2_structural_certificate_transcript(void **state)
     atea_wr_init_fixed(&wr, buf, sizeof(buf));
     EXPECT_OK(atea_ea_cert_write(&wr, (atea_slice){crc.data, crc.len}, &entry, 1));
     atea_test_assert_hex(atea_wr_data(&wr), atea_wr_len(&wr),
-                         "0b00003a" "20" CRC1 "0000160000023000000fffff000b00098219fde7442347da55");
+                         "0b00003a"
+                         "20" CRC1 "0000160000023000000fffff000b00098219fde7442347da55");
 
     EXPECT_OK(atea_ea_keys_derive(&s.tls, ATEA_TLS_CLIENT, &keys));
     atea_slice parts[2] = {{cr.data, cr.len}, {atea_wr_data(&wr), atea_wr_len(&wr)}};
@@ -245,12 +244,13 @@ static void test_fizz_headerless_empty_authenticator(void **state)
     atea_buf req = atea_test_hex("14303132333435363738396162636465666768696a0008000d000400020403");
     atea_ea_keys keys;
     atea_buf fin = {0};
-    EXPECT_OK(atea_ea_keys_set(ATEA_HASH_SHA256, (const uint8_t *)key, (const uint8_t *)key, 32,
-                               &keys));
+    EXPECT_OK(
+        atea_ea_keys_set(ATEA_HASH_SHA256, (const uint8_t *)key, (const uint8_t *)key, 32, &keys));
     EXPECT_OK(atea_ea_build_empty(&keys, (atea_slice){req.data, req.len},
                                   (atea_slice){req.data + 1, 20}, &fin));
-    atea_test_assert_hex(fin.data, fin.len,
-                         "1400002011fae4bcdf4673b6dfb276d886c4cd1c5b0920da961643f062d1d4a6062115b1");
+    atea_test_assert_hex(
+        fin.data, fin.len,
+        "1400002011fae4bcdf4673b6dfb276d886c4cd1c5b0920da961643f062d1d4a6062115b1");
     atea_buf_free(&fin);
     atea_buf_free(&req);
 }
