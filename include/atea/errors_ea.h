@@ -49,7 +49,8 @@
       "an extension appears in a message where TLS 1.3 does not allow it")                         \
     X(ATEA_ERR_EA_NOT_SERVER, -229, "only a TLS server may send a spontaneous authenticator")      \
     X(ATEA_ERR_EA_UNSOLICITED, -230,                                                               \
-      "a client sent an authenticator without a preceding request (RFC 9261 section 3)")           \
+      "an authenticator arrived but no request of this side is open (a client may not "            \
+      "authenticate unasked, RFC 9261 section 3)")                                                 \
     X(ATEA_ERR_EA_TOO_MANY_CONTEXTS, -231,                                                         \
       "the connection has used more certificate_request_contexts than the configured limit")       \
     X(ATEA_ERR_EA_NO_CONTEXT, -232,                                                                \

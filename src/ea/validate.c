@@ -49,6 +49,16 @@ out:
     return err;
 }
 
+/* Our requests still waiting for an answer. */
+static size_t open_requests(const atea_ea *ea)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ea->n_ctxs; i++) {
+        n += ea->ctxs[i].origin == ATEA_EA_CTX_SENT_REQUEST && !ea->ctxs[i].done;
+    }
+    return n;
+}
+
 /* Find what the authenticator's context answers. */
 static atea_err resolve_by_context(atea_ea *ea, atea_tls_role role, atea_slice ctx, resolved *r)
 {
@@ -59,10 +69,12 @@ static atea_err resolve_by_context(atea_ea *ea, atea_tls_role role, atea_slice c
     if (e == NULL) {
         /* "Clients MUST NOT send an authenticator without a preceding authenticator request"
          * (§3): only a client may receive a spontaneous authenticator. */
+        ATEA_ENSURE_MSG(role == ATEA_TLS_CLIENT || open_requests(ea) > 0, ATEA_ERR_EA_UNSOLICITED,
+                        "the client sent an authenticator but this server has no open request");
         ATEA_ENSURE_MSG(role == ATEA_TLS_CLIENT, ATEA_ERR_EA_UNKNOWN_CONTEXT,
-                        "the client's authenticator has a %zu-byte context that matches no "
-                        "request this server sent",
-                        ctx.len);
+                        "the client's authenticator has a %zu-byte context that matches none of "
+                        "the %zu open requests of this server",
+                        ctx.len, open_requests(ea));
         goto out;
     }
     switch (e->origin) {
@@ -235,6 +247,9 @@ static atea_err validate_empty(atea_ea *ea, atea_tls_role role, const atea_ea_va
     ATEA_ENSURE_ALLOC(r);
     ATEA_TRY(atea_rd_end(rd));
     ATEA_TRY(atea_ea_fin_parse(fin_hs, keys->len, &verify_data));
+    /* An empty authenticator always answers a request (§6). */
+    ATEA_ENSURE_MSG(p->request != NULL || open_requests(ea) > 0, ATEA_ERR_EA_UNSOLICITED,
+                    "an empty authenticator arrived but no request of this side is open");
     if (p->request != NULL) {
         ATEA_TRY(resolve_given(ea, role, p, r));
         ATEA_TRY(atea_ea_empty_mac(keys, r->req.hs.raw, r->req.context, mac));

@@ -220,12 +220,22 @@ static void test_never_sent_request_unknown_context(void **state)
     atea_test_ea_cred cred;
     atea_test_ea_cred_init(&cred, ed25519(f), 0, NULL, 0);
     EXPECT_OK(atea_ea_authenticate(f->c.client, fake.data, fake.len, &cred.cred, &auth));
+    /* No request of the server is open: unsolicited. */
+    EXPECT_ERR(validate(f, f->c.server, NULL, &auth), ATEA_ERR_EA_UNSOLICITED);
+    /* With one open, the context is simply unknown; likewise when the caller names it. */
+    atea_buf open = server_request(f, 0);
     EXPECT_ERR(validate(f, f->c.server, NULL, &auth), ATEA_ERR_EA_UNKNOWN_CONTEXT);
     EXPECT_ERR(validate(f, f->c.server, &fake, &auth), ATEA_ERR_EA_UNKNOWN_CONTEXT);
     /* A client never authenticates without a request: no spontaneous authenticator from it. */
     atea_buf spont = forge(f, ATEA_TLS_CLIENT, NULL, (atea_slice){ctx, 4}, cred.chain, 1,
                            ed25519(f)->key, 0x0807);
     EXPECT_ERR(validate(f, f->c.server, NULL, &spont), ATEA_ERR_EA_UNKNOWN_CONTEXT);
+    /* An empty authenticator with nothing open on the client. */
+    atea_buf empty = {0};
+    EXPECT_OK(atea_ea_refuse(f->c.client, open.data, open.len, &empty));
+    EXPECT_ERR(validate(f, f->c.client, NULL, &empty), ATEA_ERR_EA_UNSOLICITED);
+    atea_buf_free(&empty);
+    atea_buf_free(&open);
     EXPECT_ERR(atea_ea_authenticate_spontaneous(f->c.client, &cred.cred, &auth),
                ATEA_ERR_EA_NOT_SERVER);
     atea_buf_free(&spont);

@@ -138,8 +138,9 @@ static void test_a2_request_and_client_refusal(void **state)
     atea_ea_validate_params vp = {.request = req.data, .request_len = req.len};
     EXPECT_ERR(atea_ea_validate(server.ea, &vp, empty.data, empty.len, &id),
                ATEA_ERR_EA_CONTEXT_ANSWERED);
+    /* Without naming it, nothing is open any more. */
     EXPECT_ERR(atea_ea_validate(server.ea, NULL, empty.data, empty.len, &id),
-               ATEA_ERR_EA_BAD_FINISHED);
+               ATEA_ERR_EA_UNSOLICITED);
 
     atea_buf_free(&crc);
     atea_buf_free(&req);
