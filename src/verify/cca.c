@@ -267,12 +267,15 @@ atea_err atea_cca_verify(const atea_verify_env *env, const uint8_t *token, size_
     ATEA_ENSURE(env != NULL && token != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
     ATEA_TRY(atea_appraisal_add_submod(out, SUBMOD, PLATFORM));
     declared = 1;
+    /* EAR "hardware" stays contraindicated until the CPAK signature verifies. */
+    ATEA_TRY(atea_appraisal_tvector(out, SUBMOD, "hardware", ATEA_EAR_CONTRAINDICATED));
     p = calloc(1, sizeof(*p)); /* about 3 KiB of slices: keep it off small stacks */
     ATEA_ENSURE_ALLOC(p);
     ATEA_TRY(parse_all(token, len, p));
     ATEA_TRY(check_realm(p, out));
     ATEA_TRY(check_binding(p, out));
     ATEA_TRY(check_platform(env, p, out));
+    ATEA_TRY(atea_appraisal_tvector(out, SUBMOD, "hardware", ATEA_EAR_AFFIRMING));
     ATEA_TRY(claim_realm(out, &p->realm));
     ATEA_TRY(claim_platform(out, &p->platform));
     ATEA_TRY(check_realm_challenge(env, &p->realm, out));

@@ -29,6 +29,16 @@ static const struct {
 };
 #define POLICY_DEBUG_BIT 19
 
+/* Declare the submodule; its hardware trust is contraindicated until the signature verifies. */
+static atea_err declare(atea_appraisal *out)
+{
+    atea_err err = ATEA_OK;
+    ATEA_TRY(atea_appraisal_add_submod(out, SUBMOD, PLATFORM));
+    ATEA_TRY(atea_appraisal_tvector(out, SUBMOD, "hardware", ATEA_EAR_CONTRAINDICATED));
+out:
+    return err;
+}
+
 /* Record a failed check as CONTRAINDICATED, keeping the first error whatever happens. */
 static void record_failure(atea_appraisal *out, atea_err code)
 {
@@ -219,6 +229,8 @@ static atea_err appraise(const atea_verify_env *env, const atea_snp_endorsement 
     ATEA_TRY(atea_snp_report_parse(report, len, &r));
     ATEA_TRY(bind_endorsement(&r, e, out));
     ATEA_TRY(check_signature(&r, e, report, out));
+    /* EAR "hardware": genuine AMD hardware signed this (set to contraindicated on entry). */
+    ATEA_TRY(atea_appraisal_tvector(out, SUBMOD, "hardware", ATEA_EAR_AFFIRMING));
     ATEA_TRY(claim_report(out, &r, e));
     if ((r.policy >> POLICY_DEBUG_BIT) & 1u) {
         /* A soft finding here: the claim says debug=true and the policy layer rejects it. */
@@ -240,7 +252,7 @@ atea_err atea_snp_verify_endorsed(const atea_verify_env *env,
     int declared = 0;
     ATEA_ENSURE(env != NULL && endorsement != NULL && report != NULL && out != NULL,
                 ATEA_ERR_INVALID_ARG);
-    ATEA_TRY(atea_appraisal_add_submod(out, SUBMOD, PLATFORM));
+    ATEA_TRY(declare(out));
     declared = 1;
     ATEA_TRY(appraise(env, endorsement, report, len, out));
 out:
@@ -258,7 +270,7 @@ atea_err atea_snp_verify(const atea_verify_env *env, const uint8_t *report, size
     atea_snp_report r;
     int declared = 0;
     ATEA_ENSURE(env != NULL && report != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
-    ATEA_TRY(atea_appraisal_add_submod(out, SUBMOD, PLATFORM));
+    ATEA_TRY(declare(out));
     declared = 1;
     /* The report says which key signed it; that decides which chain to build. */
     ATEA_TRY(atea_snp_report_parse(report, len, &r));
