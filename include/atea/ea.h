@@ -151,8 +151,8 @@ typedef struct atea_ea_credential {
  * ATEA_ERR_TLS_NOT_READY, ATEA_ERR_TLS_EXPORTER, every atea_ea_request_parse code,
  * ATEA_ERR_EA_CONTEXT_ANSWERED (already answered), ATEA_ERR_EA_CONTEXT_REUSED (the context was
  * used otherwise on this connection), ATEA_ERR_EA_UNREQUESTED_EXTENSION,
- * ATEA_ERR_EA_UNREQUESTED_CMW, ATEA_ERR_EA_CMW_NOT_FIRST, ATEA_ERR_EA_BAD_CMW (CMW empty or
- * over 65533 bytes), ATEA_ERR_EA_EMPTY_CERT_LIST, ATEA_ERR_EA_TOO_MANY_CERTS,
+ * ATEA_ERR_EA_UNREQUESTED_CMW, ATEA_ERR_EA_CMW_NOT_FIRST, ATEA_ERR_EA_BAD_CMW (CMW over
+ * 65533 bytes), ATEA_ERR_EA_EMPTY_CERT_LIST, ATEA_ERR_EA_TOO_MANY_CERTS,
  * ATEA_ERR_EA_BAD_CERT, ATEA_ERR_EA_KEY_MISMATCH, ATEA_ERR_EA_NO_COMMON_SCHEME, ATEA_ERR_EA_SIGN,
  * ATEA_ERR_EA_MESSAGE_TOO_LARGE, ATEA_ERR_EA_TOO_MANY_CONTEXTS, ATEA_ERR_EA_CRYPTO.
  */
@@ -212,7 +212,8 @@ typedef struct atea_ea_identity {
  * Errors: ATEA_ERR_TLS_VERSION, ATEA_ERR_TLS_NOT_READY, ATEA_ERR_TLS_EXPORTER, core decode codes
  * (truncated, trailing, vector length), ATEA_ERR_EA_MESSAGE_TOO_LARGE, ATEA_ERR_EA_MSG_TYPE,
  * ATEA_ERR_EA_WRONG_DIRECTION (params->request not of this side's type),
- * ATEA_ERR_EA_UNKNOWN_CONTEXT, ATEA_ERR_EA_CONTEXT_ANSWERED (replay),
+ * ATEA_ERR_EA_UNSOLICITED (no request of this side is open), ATEA_ERR_EA_UNKNOWN_CONTEXT,
+ * ATEA_ERR_EA_CONTEXT_ANSWERED (replay),
  * ATEA_ERR_EA_CONTEXT_REUSED, ATEA_ERR_EA_CONTEXT_MISMATCH, ATEA_ERR_EA_EMPTY_CERT_LIST,
  * ATEA_ERR_EA_TOO_MANY_CERTS, ATEA_ERR_EA_DUP_EXTENSION, ATEA_ERR_EA_TOO_MANY_EXTENSIONS,
  * ATEA_ERR_EA_EXT_NOT_ALLOWED, ATEA_ERR_EA_UNREQUESTED_EXTENSION, ATEA_ERR_EA_UNREQUESTED_CMW,
@@ -241,7 +242,7 @@ const char *atea_ea_scheme_name(uint16_t scheme);
 
 /* The TLS alert (RFC 8446 §6.2 AlertDescription) a peer would send for an ea failure:
  * decode_error(50), illegal_parameter(47), unsupported_extension(110), bad_certificate(42),
- * decrypt_error(51), certificate_required(116), ...; 80 (internal_error) for codes of no peer's
+ * decrypt_error(51), missing_extension(109), ...; 80 (internal_error) for codes of no peer's
  * making, 0 for ATEA_OK. */
 uint8_t atea_ea_alert(atea_err err);
 
