@@ -69,10 +69,13 @@ static int op_cached(bench_ctx *b)
 
 static int op_baseline(bench_ctx *b)
 {
+    int qe_ok = 0;
+    int quote_ok = 0;
     return atea__tdx_p256_verify(b->pck_key, b->q.qe_report_signature, b->q.qe_report_raw.data,
-                                 b->q.qe_report_raw.len) &&
+                                 b->q.qe_report_raw.len, &qe_ok) == ATEA_OK &&
            atea__tdx_p256_verify(b->ak, b->q.signature, b->q.signed_region.data,
-                                 b->q.signed_region.len);
+                                 b->q.signed_region.len, &quote_ok) == ATEA_OK &&
+           qe_ok && quote_ok;
 }
 
 /* ops/s of op over ROUNDS rounds of RUN_SECONDS; 0 if an operation fails. */

@@ -89,16 +89,16 @@ out:
 static atea_err check_qe_signature(tdx_verify_ctx *v, const atea_tdx_quote *q)
 {
     atea_err err = ATEA_OK;
+    int valid = 0;
     uint8_t *seen = v->pck->qe_report_and_sig;
     if (v->pck->qe_verified && memcmp(seen, q->qe_report_raw.data, 384) == 0 &&
         memcmp(seen + 384, q->qe_report_signature, 64) == 0) {
         goto out;
     }
     v->pck->qe_verified = 0;
-    ATEA_ENSURE_MSG(q->qe_report_raw.len == 384 &&
-                        atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature,
-                                              q->qe_report_raw.data, q->qe_report_raw.len),
-                    ATEA_ERR_TDX_QE_REPORT_SIGNATURE,
+    ATEA_TRY(atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature,
+                                   q->qe_report_raw.data, q->qe_report_raw.len, &valid));
+    ATEA_ENSURE_MSG(valid && q->qe_report_raw.len == 384, ATEA_ERR_TDX_QE_REPORT_SIGNATURE,
                     "the QE report signature does not verify with the PCK certificate's key");
     memcpy(seen, q->qe_report_raw.data, 384);
     memcpy(seen + 384, q->qe_report_signature, 64);
@@ -123,6 +123,20 @@ out:
     return err;
 }
 
+/* §2.5 A.6: without QE identity collateral, at least Intel's TD QE is pinned. */
+atea_err atea__tdx_qe_pinned(const atea_tdx_qe_report *qe)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE_MSG(memcmp(qe->mrsigner, TD_QE_MRSIGNER, sizeof(TD_QE_MRSIGNER)) == 0 &&
+                        qe->isvprodid == TD_QE_ISVPRODID,
+                    ATEA_ERR_TDX_QE_IDENTITY,
+                    "QE MRSIGNER %02x%02x%02x%02x.. ISVPRODID %u is not Intel's TD QE "
+                    "(dc9e2a7c.., 2)", qe->mrsigner[0], qe->mrsigner[1], qe->mrsigner[2],
+                    qe->mrsigner[3], qe->isvprodid);
+out:
+    return err;
+}
+
 /* §2.5 A.3, A.4, A.6: the QE report is signed by the PCK key, commits to the attestation key
  * and QE auth data, and comes from Intel's TD QE. */
 static atea_err check_qe(tdx_verify_ctx *v, const atea_tdx_quote *q)
@@ -142,12 +156,7 @@ static atea_err check_qe(tdx_verify_ctx *v, const atea_tdx_quote *q)
                     ATEA_ERR_TDX_QE_BINDING,
                     "QE REPORTDATA is not SHA-256(attestation key || %zu bytes of QE auth data) "
                     "|| 32 zero bytes", q->qe_auth_data.len);
-    ATEA_ENSURE_MSG(memcmp(qe->mrsigner, TD_QE_MRSIGNER, sizeof(TD_QE_MRSIGNER)) == 0 &&
-                        qe->isvprodid == TD_QE_ISVPRODID,
-                    ATEA_ERR_TDX_QE_IDENTITY,
-                    "QE MRSIGNER %02x%02x%02x%02x.. ISVPRODID %u is not Intel's TD QE "
-                    "(dc9e2a7c.., 2)", qe->mrsigner[0], qe->mrsigner[1], qe->mrsigner[2],
-                    qe->mrsigner[3], qe->isvprodid);
+    ATEA_TRY(atea__tdx_qe_pinned(qe));
     ATEA_TRY(atea_appraisal_claim_bytes(v->out, TDX_SUBMOD, "qe_mrsigner", qe->mrsigner,
                                         sizeof(qe->mrsigner)));
     ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "qe_isvsvn", qe->isvsvn));
@@ -164,10 +173,11 @@ static atea_err check_quote_signature(tdx_verify_ctx *v, const atea_tdx_quote *q
 {
     atea_err err = ATEA_OK;
     EVP_PKEY *ak = NULL;
+    int valid = 0;
     ATEA_TRY(attestation_key(v, q, &ak));
-    ATEA_ENSURE_MSG(atea__tdx_p256_verify(ak, q->signature, q->signed_region.data,
-                                          q->signed_region.len),
-                    ATEA_ERR_TDX_QUOTE_SIGNATURE,
+    ATEA_TRY(atea__tdx_p256_verify(ak, q->signature, q->signed_region.data, q->signed_region.len,
+                                   &valid));
+    ATEA_ENSURE_MSG(valid, ATEA_ERR_TDX_QUOTE_SIGNATURE,
                     "the quote signature over bytes 0..%zu does not verify with the attestation "
                     "key", q->signed_region.len - 1);
     ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
@@ -199,7 +209,7 @@ out:
 }
 
 /* A debug TD or non-zero SEAM attributes: reported, the policy decides. */
-static atea_err check_attributes(tdx_verify_ctx *v, const atea_tdx_quote *q)
+atea_err atea__tdx_check_attributes(tdx_verify_ctx *v, const atea_tdx_quote *q)
 {
     atea_err err = ATEA_OK;
     static const uint8_t zero[8] = {0};
@@ -234,28 +244,38 @@ static atea_err verify_steps(tdx_verify_ctx *v, const uint8_t *quote, size_t len
     ATEA_TRY(check_qe(v, &q));
     ATEA_TRY(check_quote_signature(v, &q));
     ATEA_TRY(check_report_data(v, &q));
-    ATEA_TRY(check_attributes(v, &q));
+    ATEA_TRY(atea__tdx_check_attributes(v, &q));
     ATEA_TRY(atea__tdx_appraise_collateral(v, &q));
 out:
     return err;
 }
 
+/* Record a hard failure as a CONTRAINDICATED reason. The failure is what the caller needs: a
+ * failure to record it is secondary, and recording may replace the thread's failure detail, so
+ * the detail is put back. */
+void atea__tdx_record_failure(atea_appraisal *out, atea_err failure, const char *prefix,
+                              const char *tvector_category)
+{
+    char detail[sizeof(atea_err_last()->detail)];
+    snprintf(detail, sizeof(detail), "%s", atea_err_detail(failure));
+    atea_err recorded = atea_appraisal_add_reason(out, TDX_SUBMOD, ATEA_EAR_CONTRAINDICATED,
+                                                  failure, "%s%s", prefix, detail);
+    if (recorded == ATEA_OK && tvector_category != NULL) {
+        recorded = atea_appraisal_tvector(out, TDX_SUBMOD, tvector_category,
+                                          ATEA_EAR_CONTRAINDICATED);
+    }
+    (void)recorded;
+    (void)atea__err_set(failure, __FILE__, __LINE__, "%s", detail);
+}
+
 /* Run the checks on a declared submodule; a failure becomes a CONTRAINDICATED reason. */
 static atea_err verify_declared(tdx_verify_ctx *v, const uint8_t *quote, size_t len)
 {
-    atea_err err = verify_steps(v, quote, len);
+    atea_err err = ATEA_OK;
+    ATEA_TRY(verify_steps(v, quote, len));
+out:
     if (err != ATEA_OK) {
-        char detail[sizeof(atea_err_last()->detail)];
-        snprintf(detail, sizeof(detail), "%s", atea_err_detail(err));
-        /* the original failure is what the caller needs; a failure to record it is secondary,
-         * and recording may have replaced the thread's failure detail, so it is restored */
-        atea_err recorded = atea__tdx_reason(v, ATEA_EAR_CONTRAINDICATED, err, "%s", detail);
-        if (recorded == ATEA_OK) {
-            recorded = atea_appraisal_tvector(v->out, TDX_SUBMOD, "hardware",
-                                              ATEA_EAR_CONTRAINDICATED);
-        }
-        (void)recorded;
-        (void)atea__err_set(err, __FILE__, __LINE__, "%s", detail);
+        atea__tdx_record_failure(v->out, err, "", "hardware");
     }
     atea__tdx_pck_entry_clear(&v->local_pck);
     return err;
@@ -277,37 +297,47 @@ out:
     return err;
 }
 
+/* Collateral from env->collateral_dir into *pcoll (NULL when there is none to use). A JSON
+ * document without its signing chain means "no usable collateral" (WARNING); anything else
+ * wrong with the directory is a hard failure recorded in the appraisal. */
+static atea_err load_env_collateral(tdx_verify_ctx *v, atea_tdx_collateral **pcoll)
+{
+    atea_err err = ATEA_OK;
+    atea_tdx_collateral *coll = NULL;
+    *pcoll = NULL;
+    if (v->env->collateral_dir == NULL) {
+        goto out;
+    }
+    ATEA_TRY(atea_tdx_collateral_new(&coll));
+    atea_err loaded = atea_tdx_collateral_load_dir(coll, v->env->collateral_dir, NULL);
+    if (loaded == ATEA_ERR_TDX_COLLATERAL_MISSING) {
+        ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, loaded, "%s", atea_err_detail(loaded)));
+        goto out;
+    }
+    if (loaded != ATEA_OK) {
+        atea__tdx_record_failure(v->out, loaded, "collateral directory: ", NULL);
+        ATEA_FAIL(loaded, "collateral in %s: %s", v->env->collateral_dir, atea_err_detail(loaded));
+    }
+    *pcoll = coll;
+    coll = NULL;
+out:
+    atea_tdx_collateral_free(coll);
+    return err;
+}
+
 atea_err atea_tdx_verify(const atea_verify_env *env, const uint8_t *quote, size_t len,
                          atea_appraisal *out)
 {
     atea_err err = ATEA_OK;
-    atea_tdx_collateral *coll = NULL;
     tdx_verify_ctx v;
     ATEA_ENSURE(env != NULL && quote != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
     memset(&v, 0, sizeof(v));
     v.env = env;
     v.out = out;
     ATEA_TRY(atea_appraisal_add_submod(out, TDX_SUBMOD, "intel-tdx"));
-    if (env->collateral_dir != NULL) {
-        ATEA_TRY(atea_tdx_collateral_new(&coll));
-        err = atea_tdx_collateral_load_dir(coll, env->collateral_dir, NULL);
-        if (err == ATEA_ERR_TDX_COLLATERAL_MISSING) {
-            /* e.g. a TCB info without its signing chain: verify without collateral */
-            ATEA_TRY(atea__tdx_reason(&v, ATEA_EAR_WARNING, err, "%s", atea_err_detail(err)));
-            atea_tdx_collateral_free(coll);
-            coll = NULL;
-        } else if (err != ATEA_OK) {
-            char detail[sizeof(atea_err_last()->detail)];
-            atea_err load_err = err;
-            snprintf(detail, sizeof(detail), "collateral in %s: %s", env->collateral_dir,
-                     atea_err_detail(err));
-            ATEA_TRY(atea__tdx_reason(&v, ATEA_EAR_CONTRAINDICATED, load_err, "%s", detail));
-            ATEA_FAIL(load_err, "%s", detail);
-        }
-    }
-    v.coll = coll;
+    ATEA_TRY(load_env_collateral(&v, &v.coll));
     ATEA_TRY(verify_declared(&v, quote, len));
 out:
-    atea_tdx_collateral_free(coll);
+    atea_tdx_collateral_free(v.coll);
     return err;
 }

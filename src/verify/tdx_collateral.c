@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "core/check.h"
+#include "core/rd.h"
 #include "verify/chain.h"
 #include "verify/tdx_internal.h"
 
@@ -126,12 +127,13 @@ typedef struct signed_doc {
 static atea_err check_doc_signature(const signed_doc *d, X509 *signer)
 {
     atea_err err = ATEA_OK;
+    int valid = 0;
     ATEA_ENSURE_MSG(signer != NULL, ATEA_ERR_TDX_COLLATERAL_MISSING,
                     "%s is present but the TCB signing chain is not: its signature cannot be "
                     "checked", d->what);
-    ATEA_ENSURE_MSG(atea__tdx_p256_verify(X509_get0_pubkey(signer), d->sj.signature,
-                                          d->sj.body.data, d->sj.body.len),
-                    ATEA_ERR_TDX_COLLATERAL_SIGNATURE,
+    ATEA_TRY(atea__tdx_p256_verify(X509_get0_pubkey(signer), d->sj.signature, d->sj.body.data,
+                                   d->sj.body.len, &valid));
+    ATEA_ENSURE_MSG(valid, ATEA_ERR_TDX_COLLATERAL_SIGNATURE,
                     "the signature of %s (over %zu bytes of \"%s\") does not verify with the "
                     "Intel SGX TCB Signing certificate", d->what, d->sj.body.len, d->key);
 out:
@@ -180,9 +182,11 @@ atea_err atea_tdx_collateral_load(atea_tdx_collateral *coll, const atea_tdx_coll
     collateral_reset(coll);
     if (b->root_crl.data != NULL) {
         ATEA_TRY(atea_chain_parse_crl(b->root_crl.data, b->root_crl.len, &coll->root_crl));
+        ATEA_TRY(atea__tdx_crl_window(coll->root_crl, &coll->root_crl_window));
     }
     if (b->pck_crl.data != NULL) {
         ATEA_TRY(atea_chain_parse_crl(b->pck_crl.data, b->pck_crl.len, &coll->pck_crl));
+        ATEA_TRY(atea__tdx_crl_window(coll->pck_crl, &coll->pck_crl_window));
     }
     if (b->tcb_signing_chain.data != NULL) {
         ATEA_TRY(load_signing_chain(coll, b->tcb_signing_chain, &signer));
@@ -243,46 +247,80 @@ out:
     return err;
 }
 
-static void trim(const uint8_t **p, size_t *n)
+static atea_slice trim(atea_slice s)
 {
-    while (*n > 0 && (**p == ' ' || **p == '\t' || **p == '\r')) {
-        (*p)++;
-        (*n)--;
+    while (s.len > 0 && (s.data[0] == ' ' || s.data[0] == '\t' || s.data[0] == '\r')) {
+        s.data++;
+        s.len--;
     }
-    while (*n > 0 && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' || (*p)[*n - 1] == '\r')) {
-        (*n)--;
+    while (s.len > 0 &&
+           (s.data[s.len - 1] == ' ' || s.data[s.len - 1] == '\t' || s.data[s.len - 1] == '\r')) {
+        s.len--;
     }
+    return s;
+}
+
+/* The next line of rd, without its '\n'. */
+static atea_err next_line(atea_rd *rd, atea_slice *line)
+{
+    atea_err err = ATEA_OK;
+    const uint8_t *nl = memchr(atea_rd_ptr(rd), '\n', atea_rd_left(rd));
+    ATEA_TRY(atea_rd_slice(rd, nl != NULL ? (size_t)(nl - atea_rd_ptr(rd)) : atea_rd_left(rd),
+                           line));
+    if (nl != NULL) {
+        ATEA_TRY(atea_rd_skip(rd, 1));
+    }
+out:
+    return err;
+}
+
+/* A file name from the index: printable, no '/', at most NAME_MAX_LEN bytes. */
+static atea_err index_name(atea_slice v, size_t lineno, char out[NAME_MAX_LEN + 1])
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE_MSG(v.len > 0 && v.len <= NAME_MAX_LEN, ATEA_ERR_TDX_BAD_COLLATERAL,
+                    "%s line %zu: file name of %zu characters (1..%d)", ATEA_TDX_COLLATERAL_INDEX,
+                    lineno, v.len, NAME_MAX_LEN);
+    for (size_t i = 0; i < v.len; i++) {
+        ATEA_ENSURE_MSG(v.data[i] >= 0x20 && v.data[i] != 0x7f && v.data[i] != '/',
+                        ATEA_ERR_TDX_BAD_COLLATERAL,
+                        "%s line %zu: the file name has a control character or '/'",
+                        ATEA_TDX_COLLATERAL_INDEX, lineno);
+    }
+    memcpy(out, v.data, v.len);
+    out[v.len] = '\0';
+out:
+    return err;
 }
 
 /* One index line "key = name" (or blank / "# comment"). */
-static atea_err index_line(const uint8_t *p, size_t n, size_t lineno, name_set *names)
+static atea_err index_line(atea_slice line, size_t lineno, name_set *names)
 {
     atea_err err = ATEA_OK;
-    trim(&p, &n);
-    if (n == 0 || p[0] == '#') {
+    atea_rd rd;
+    atea_slice key;
+    atea_slice value;
+    line = trim(line);
+    if (line.len == 0 || line.data[0] == '#') {
         goto out;
     }
-    const uint8_t *eq = memchr(p, '=', n);
+    const uint8_t *eq = memchr(line.data, '=', line.len);
     ATEA_ENSURE_MSG(eq != NULL, ATEA_ERR_TDX_BAD_COLLATERAL,
                     "%s line %zu: expected 'key = file name'", ATEA_TDX_COLLATERAL_INDEX, lineno);
-    const uint8_t *k = p;
-    size_t klen = (size_t)(eq - p);
-    const uint8_t *v = eq + 1;
-    size_t vlen = n - klen - 1;
-    trim(&k, &klen);
-    trim(&v, &vlen);
-    ATEA_ENSURE_MSG(vlen > 0 && vlen <= NAME_MAX_LEN, ATEA_ERR_TDX_BAD_COLLATERAL,
-                    "%s line %zu: file name of %zu characters", ATEA_TDX_COLLATERAL_INDEX, lineno,
-                    vlen);
+    atea_rd_init(&rd, line.data, line.len);
+    ATEA_TRY(atea_rd_slice(&rd, (size_t)(eq - line.data), &key));
+    ATEA_TRY(atea_rd_skip(&rd, 1));
+    ATEA_TRY(atea_rd_slice(&rd, atea_rd_left(&rd), &value));
+    key = trim(key);
     for (size_t i = 0; i < 5; i++) {
-        if (klen == strlen(INDEX_KEYS[i]) && memcmp(k, INDEX_KEYS[i], klen) == 0) {
-            memcpy(names->names[i], v, vlen);
-            names->names[i][vlen] = '\0';
+        if (key.len == strlen(INDEX_KEYS[i]) && memcmp(key.data, INDEX_KEYS[i], key.len) == 0) {
+            ATEA_TRY(index_name(trim(value), lineno, names->names[i]));
             goto out;
         }
     }
     ATEA_FAIL(ATEA_ERR_TDX_BAD_COLLATERAL, "%s line %zu: unknown key '%.*s'",
-              ATEA_TDX_COLLATERAL_INDEX, lineno, (int)(klen < 40 ? klen : 40), (const char *)k);
+              ATEA_TDX_COLLATERAL_INDEX, lineno, (int)(key.len < 40 ? key.len : 40),
+              (const char *)key.data);
 out:
     return err;
 }
@@ -291,16 +329,17 @@ static atea_err read_index(const char *dir, name_set *names)
 {
     atea_err err = ATEA_OK;
     atea_buf idx = {0};
+    atea_rd rd;
+    atea_slice line;
     int present = 0;
-    size_t line_start = 0;
-    size_t lineno = 1;
     ATEA_TRY(read_file(dir, ATEA_TDX_COLLATERAL_INDEX, INDEX_MAX_BYTES, &idx, &present));
-    for (size_t i = 0; present && i <= idx.len; i++) {
-        if (i == idx.len || idx.data[i] == '\n') {
-            ATEA_TRY(index_line(idx.data + line_start, i - line_start, lineno, names));
-            line_start = i + 1;
-            lineno++;
-        }
+    if (!present) {
+        goto out;
+    }
+    atea_rd_init(&rd, idx.data, idx.len);
+    for (size_t lineno = 1; atea_rd_left(&rd) > 0; lineno++) {
+        ATEA_TRY(next_line(&rd, &line));
+        ATEA_TRY(index_line(line, lineno, names));
     }
 out:
     atea_buf_free(&idx);

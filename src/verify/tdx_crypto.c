@@ -68,29 +68,32 @@ out:
     return err;
 }
 
-int atea__tdx_p256_verify(EVP_PKEY *key, const uint8_t sig[64], const uint8_t *data, size_t len)
+atea_err atea__tdx_p256_verify(EVP_PKEY *key, const uint8_t sig[64], const uint8_t *data,
+                               size_t len, int *valid)
 {
-    int ok = 0;
+    atea_err err = ATEA_OK;
     ECDSA_SIG *es = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(sig, 32, NULL);
     BIGNUM *s = BN_bin2bn(sig + 32, 32, NULL);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char *der = NULL;
-    if (es == NULL || r == NULL || s == NULL || md == NULL || ECDSA_SIG_set0(es, r, s) != 1) {
-        BN_free(r);
-        BN_free(s);
-        goto done;
-    }
-    int der_len = i2d_ECDSA_SIG(es, &der); /* es owns r and s now */
-    if (der_len > 0 && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-        EVP_DigestVerify(md, der, (size_t)der_len, data, len) == 1) {
-        ok = 1;
-    }
-done:
+    *valid = 0;
+    ATEA_ENSURE(es != NULL && r != NULL && s != NULL && md != NULL, ATEA_ERR_NO_MEMORY);
+    ATEA_ENSURE(ECDSA_SIG_set0(es, r, s) == 1, ATEA_ERR_NO_MEMORY);
+    r = NULL; /* es owns them now */
+    s = NULL;
+    int der_len = i2d_ECDSA_SIG(es, &der);
+    ATEA_ENSURE(der_len > 0, ATEA_ERR_NO_MEMORY);
+    ATEA_ENSURE(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1, ATEA_ERR_INTERNAL);
+    /* 1 = valid; 0 or an error = not a valid signature of these bytes by this key */
+    *valid = EVP_DigestVerify(md, der, (size_t)der_len, data, len) == 1;
+out:
     OPENSSL_free(der);
     EVP_MD_CTX_free(md);
     ECDSA_SIG_free(es);
-    return ok;
+    BN_free(r);
+    BN_free(s);
+    return err;
 }
 
 /* ---- a minimal DER reader for the SGX extension ---- */

@@ -19,6 +19,7 @@
 #include "core/rd.h"
 #include "verify/eventlog.h"
 #include "verify/tdx_internal.h"
+#include "verify/tdx_verify.h"
 
 #define TAG_LINUX_INITRD 0x8F3B22EDu
 #define TAG_LINUX_LOAD_OPTIONS 0x8F3B22ECu
@@ -173,15 +174,10 @@ atea_err atea_tdx_eventlog_replay(const uint8_t *log, size_t len, const uint8_t 
 {
     atea_err err = ATEA_OK;
     ATEA_ENSURE(log != NULL, ATEA_ERR_INVALID_ARG);
-    err = replay(log, len, rtmr, replayed, out);
-    if (err != ATEA_OK && out != NULL) {
-        char detail[sizeof(atea_err_last()->detail)];
-        snprintf(detail, sizeof(detail), "%s", atea_err_detail(err));
-        atea_err recorded = atea_appraisal_add_reason(out, TDX_SUBMOD, ATEA_EAR_CONTRAINDICATED,
-                                                      err, "event log: %s", detail);
-        (void)recorded;
-        (void)atea__err_set(err, __FILE__, __LINE__, "%s", detail);
-    }
+    ATEA_TRY(replay(log, len, rtmr, replayed, out));
 out:
+    if (err != ATEA_OK && out != NULL && log != NULL) {
+        atea__tdx_record_failure(out, err, "event log: ", NULL);
+    }
     return err;
 }

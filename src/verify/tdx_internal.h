@@ -42,8 +42,10 @@ atea_err atea__tdx_pck_info_der(const uint8_t *der, size_t len, tdx_pck_info *in
 /* ---- ECDSA P-256 with raw r || s signatures (§2.7) ---- */
 /* EVP_PKEY from a raw 64-byte X || Y point. ATEA_ERR_TDX_QUOTE_SIGNATURE if not on the curve. */
 atea_err atea__tdx_p256_key(const uint8_t xy[64], EVP_PKEY **key) ATEA_MUST_USE;
-/* 1 if sig (r || s, big-endian) verifies over SHA-256(data) with key; 0 otherwise. */
-int atea__tdx_p256_verify(EVP_PKEY *key, const uint8_t sig[64], const uint8_t *data, size_t len);
+/* *valid = 1 if sig (r || s, big-endian) verifies over SHA-256(data) with key, else 0.
+ * Returns ATEA_ERR_NO_MEMORY / ATEA_ERR_INTERNAL only when the check itself cannot run. */
+atea_err atea__tdx_p256_verify(EVP_PKEY *key, const uint8_t sig[64], const uint8_t *data,
+                               size_t len, int *valid) ATEA_MUST_USE;
 
 /* ---- collateral (tdx_collateral.c, tdx_json.c) ---- */
 typedef enum tdx_tcb_status {
@@ -194,7 +196,9 @@ struct atea_tdx_collateral {
     tdx_qe_identity qe_identity;
     tdx_window signing_cert; /* TCB signing certificate validity */
     X509_CRL *pck_crl;
+    tdx_window pck_crl_window;
     X509_CRL *root_crl;
+    tdx_window root_crl_window;
     size_t cache_next;
     tdx_pck_cache_entry cache[TDX_PCK_CACHE_SLOTS];
 };

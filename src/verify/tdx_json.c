@@ -15,15 +15,18 @@
 
 #define JSON_MAX_DEPTH 32
 
-static void skip_ws(atea_rd *rd)
+/* JSON whitespace (RFC 8259 §2). */
+static atea_err skip_ws(atea_rd *rd)
 {
-    while (atea_rd_left(rd) > 0) {
-        uint8_t c = *atea_rd_ptr(rd);
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-            break;
-        }
-        rd->off++;
+    atea_err err = ATEA_OK;
+    const uint8_t *p = atea_rd_ptr(rd);
+    size_t n = 0;
+    while (n < atea_rd_left(rd) && (p[n] == ' ' || p[n] == '\t' || p[n] == '\r' || p[n] == '\n')) {
+        n++;
     }
+    ATEA_TRY(atea_rd_skip(rd, n));
+out:
+    return err;
 }
 
 static atea_err expect_char(atea_rd *rd, char want)
@@ -72,20 +75,20 @@ static atea_err scan_container(atea_rd *rd, char close, unsigned depth)
 {
     atea_err err = ATEA_OK;
     atea_slice key;
-    skip_ws(rd);
+    ATEA_TRY(skip_ws(rd));
     if (atea_rd_left(rd) > 0 && *atea_rd_ptr(rd) == (uint8_t)close) {
         ATEA_TRY(atea_rd_skip(rd, 1));
         goto out;
     }
     for (;;) {
-        skip_ws(rd);
+        ATEA_TRY(skip_ws(rd));
         if (close == '}') {
             ATEA_TRY(scan_string(rd, &key));
-            skip_ws(rd);
+            ATEA_TRY(skip_ws(rd));
             ATEA_TRY(expect_char(rd, ':'));
         }
         ATEA_TRY(scan_value(rd, depth + 1));
-        skip_ws(rd);
+        ATEA_TRY(skip_ws(rd));
         uint8_t c = 0;
         size_t at = atea_rd_pos(rd);
         ATEA_TRY(atea_rd_u8(rd, &c));
@@ -106,7 +109,7 @@ static atea_err scan_value(atea_rd *rd, unsigned depth)
     ATEA_ENSURE_MSG(depth <= JSON_MAX_DEPTH, ATEA_ERR_TOO_LARGE,
                     "collateral JSON nests deeper than %d at offset %zu", JSON_MAX_DEPTH,
                     atea_rd_pos(rd));
-    skip_ws(rd);
+    ATEA_TRY(skip_ws(rd));
     ATEA_ENSURE_MSG(atea_rd_left(rd) > 0, ATEA_ERR_TRUNCATED, "collateral JSON ends early");
     uint8_t c = *atea_rd_ptr(rd);
     if (c == '{' || c == '[') {
@@ -145,14 +148,14 @@ static atea_err scan_document(const uint8_t *doc, size_t len, const char *key, t
     atea_buf raw = {0};
     atea_rd_init(&rd, doc, len);
     memset(sj, 0, sizeof(*sj));
-    skip_ws(&rd);
+    ATEA_TRY(skip_ws(&rd));
     ATEA_TRY(expect_char(&rd, '{'));
     for (;;) {
-        skip_ws(&rd);
+        ATEA_TRY(skip_ws(&rd));
         ATEA_TRY(scan_string(&rd, &name));
-        skip_ws(&rd);
+        ATEA_TRY(skip_ws(&rd));
         ATEA_TRY(expect_char(&rd, ':'));
-        skip_ws(&rd);
+        ATEA_TRY(skip_ws(&rd));
         const uint8_t *start = atea_rd_ptr(&rd);
         if (slice_is(name, "signature")) {
             ATEA_TRY(scan_string(&rd, &sig));
@@ -163,7 +166,7 @@ static atea_err scan_document(const uint8_t *doc, size_t len, const char *key, t
             sj->body.data = start;
             sj->body.len = (size_t)(atea_rd_ptr(&rd) - start);
         }
-        skip_ws(&rd);
+        ATEA_TRY(skip_ws(&rd));
         uint8_t c = 0;
         ATEA_TRY(atea_rd_u8(&rd, &c));
         if (c == '}') {
@@ -172,7 +175,7 @@ static atea_err scan_document(const uint8_t *doc, size_t len, const char *key, t
         ATEA_ENSURE_MSG(c == ',', ATEA_ERR_TDX_BAD_COLLATERAL,
                         "collateral JSON: expected ',' or '}' at offset %zu", atea_rd_pos(&rd) - 1);
     }
-    skip_ws(&rd);
+    ATEA_TRY(skip_ws(&rd));
     ATEA_TRY(atea_rd_end(&rd));
     ATEA_ENSURE_MSG(sj->body.len > 0 && sj->body.data[0] == '{', ATEA_ERR_TDX_BAD_COLLATERAL,
                     "collateral JSON has no \"%s\" object", key);

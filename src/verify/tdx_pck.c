@@ -54,18 +54,11 @@ static size_t pick_crls(const atea_tdx_collateral *coll, X509 *leaf, X509_CRL **
     return n;
 }
 
+/* Whether every CRL of the collateral is inside its window at `now` (windows read at load). */
 static int crls_fresh(const atea_tdx_collateral *coll, int64_t now)
 {
-    int fresh = 1;
-    tdx_window w;
-    X509_CRL *crls[2] = {coll ? coll->pck_crl : NULL, coll ? coll->root_crl : NULL};
-    for (size_t i = 0; i < 2; i++) {
-        if (crls[i] != NULL) {
-            memset(&w, 0, sizeof(w));
-            fresh &= atea__tdx_crl_window(crls[i], &w) == ATEA_OK && in_window(&w, now);
-        }
-    }
-    return fresh;
+    return (coll->pck_crl == NULL || in_window(&coll->pck_crl_window, now)) &&
+           (coll->root_crl == NULL || in_window(&coll->root_crl_window, now));
 }
 
 /* Full verification of the chain into a (not yet cached) entry. */

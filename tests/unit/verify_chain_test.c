@@ -386,6 +386,28 @@ static void test_generated_rsa_pss_chain(void **state)
     gen_chain_free(&g);
 }
 
+static void test_intermediate_not_a_ca(void **state)
+{
+    (void)state;
+    gen_chain g;
+    gen_chain_make(&g, "Test", 0, 2000000000LL);
+    /* the same intermediate key and name, but basicConstraints CA:FALSE */
+    X509 *not_ca = make_cert("Test CA", g.keys[1], g.certs[2], g.keys[2], 1600000000LL,
+                             2500000000LL, 0, 0);
+    X509 *chain[3] = {g.certs[0], not_ca, g.certs[2]};
+    atea_chain_opts o = gen_opts(&g, 1650000000LL);
+    EXPECT_ERR(atea_chain_verify(chain, 3, &o, NULL), ATEA_ERR_CHAIN_INVALID);
+    assert_non_null(strstr(atea_err_last()->detail, "Test CA"));
+    /* and too many certificates for the cap */
+    X509 *many[ATEA_CHAIN_MAX_CERTS + 1];
+    for (size_t i = 0; i < ATEA_CHAIN_MAX_CERTS + 1; i++) {
+        many[i] = g.certs[0];
+    }
+    EXPECT_ERR(atea_chain_verify(many, ATEA_CHAIN_MAX_CERTS + 1, &o, NULL), ATEA_ERR_TOO_LARGE);
+    X509_free(not_ca);
+    gen_chain_free(&g);
+}
+
 static void test_pem_parsing_is_strict(void **state)
 {
     (void)state;
@@ -442,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_generated_chain_expiry_now),
         cmocka_unit_test(test_generated_revocation),
         cmocka_unit_test(test_generated_rsa_pss_chain),
+        cmocka_unit_test(test_intermediate_not_a_ca),
         cmocka_unit_test(test_pem_parsing_is_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

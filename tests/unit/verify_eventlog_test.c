@@ -271,6 +271,34 @@ static void test_malformed_logs(void **state)
     free(c);
 }
 
+/* The event-count cap: ATEA_EVENTLOG_MAX_EVENTS events parse, one more does not. */
+static void test_event_count_cap(void **state)
+{
+    (void)state;
+    const size_t event_len = 4 + 4 + 4 + 2 + 48 + 2 + 32 + 4;
+    logbuf head;
+    memset(&head, 0, sizeof(head));
+    header(&head);
+    size_t total = head.len + (ATEA_EVENTLOG_MAX_EVENTS + 1) * event_len;
+    uint8_t *log = calloc(1, total);
+    assert_non_null(log);
+    memcpy(log, head.data, head.len);
+    for (size_t i = 0; i <= ATEA_EVENTLOG_MAX_EVENTS; i++) {
+        uint8_t *e = log + head.len + i * event_len;
+        e[0] = 1;                    /* RTMR0 */
+        e[4] = 0x0d;                 /* EV_IPL */
+        e[8] = 2;                    /* two digests */
+        e[12] = ATEA_TPM_ALG_SHA384; /* then 48 zero bytes */
+        e[12 + 2 + 48] = ATEA_TPM_ALG_SHA256;
+    }
+    size_t n = 0;
+    EXPECT_OK(atea_eventlog_parse(log, total - event_len, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL));
+    assert_int_equal(n, ATEA_EVENTLOG_MAX_EVENTS);
+    EXPECT_ERR(atea_eventlog_parse(log, total, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL),
+               ATEA_ERR_TOO_LARGE);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_tampered_log),
         cmocka_unit_test(test_truncated_log),
         cmocka_unit_test(test_malformed_logs),
+        cmocka_unit_test(test_event_count_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "atea/appraisal.h"
 #include "atea/tdx.h"
 #include "atea_test.h"
@@ -386,6 +388,50 @@ static void test_tcb_info_content(void **state)
     atea_buf_free(&tcb);
 }
 
+/* The sample TCB info with its level list grown to n copies of its first level. */
+static char *tcb_info_with_levels(size_t n)
+{
+    atea_buf tcb = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_tcbInfo_response"));
+    json_t *root = json_loadb((const char *)tcb.data, tcb.len, 0, NULL);
+    assert_non_null(root);
+    json_t *info = json_object_get(root, "tcbInfo");
+    json_t *levels = json_object_get(info, "tcbLevels");
+    json_t *first = json_incref(json_array_get(levels, 0));
+    json_array_clear(levels);
+    for (size_t i = 0; i < n; i++) {
+        json_array_append(levels, first);
+    }
+    json_decref(first);
+    char *out = json_dumps(root, JSON_COMPACT);
+    json_decref(root);
+    atea_buf_free(&tcb);
+    return out;
+}
+
+static void test_collateral_caps(void **state)
+{
+    (void)state;
+    char *d = tcb_info_with_levels(TDX_MAX_TCB_LEVELS);
+    EXPECT_OK(parse_doc(d));
+    free(d);
+    d = tcb_info_with_levels(TDX_MAX_TCB_LEVELS + 1);
+    EXPECT_ERR(parse_doc(d), ATEA_ERR_TOO_LARGE);
+    free(d);
+    /* JSON nesting: 32 levels scan (then the content is wrong), 33 do not */
+    char deep[320];
+    for (int depth = 32; depth <= 33; depth++) {
+        int n = snprintf(deep, sizeof(deep), "{\"tcbInfo\":");
+        for (int i = 0; i < depth; i++) {
+            deep[n++] = '[';
+        }
+        for (int i = 0; i < depth; i++) {
+            deep[n++] = ']';
+        }
+        snprintf(deep + n, sizeof(deep) - (size_t)n, ",\"signature\":\"%0128d\"}", 0);
+        EXPECT_ERR(parse_doc(deep), depth == 32 ? ATEA_ERR_TDX_BAD_COLLATERAL : ATEA_ERR_TOO_LARGE);
+    }
+}
+
 /* A directory with default names (symlinks to the shared files), and one with an index. */
 static void make_dir(char *tmpl, const char *const names[5][2], int with_index)
 {
@@ -504,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_other_platforms_tcb_info),
         cmocka_unit_test(test_collateral_signatures),
         cmocka_unit_test(test_tcb_info_content),
+        cmocka_unit_test(test_collateral_caps),
         cmocka_unit_test(test_collateral_dir_through_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,9 @@
 #include "atea/appraisal.h"
 #include "atea/tdx.h"
 #include "atea_test.h"
+#include "core/rd.h"
 #include "verify/tdx_internal.h"
+#include "verify/tdx_verify.h"
 
 #define V4_FILE "testdata/evidence/tdx/tdx_prod_quote_SPR_E4.dat"
 #define V5_FILE "testdata/evidence/tdx/quote_v5_sample.dat"
@@ -493,6 +495,77 @@ static void test_pck_extension(void **state)
     fixture_free(&f);
 }
 
+/* Checks that signed bytes keep the samples from reaching: exercised on the parsed structure. */
+static void test_qe_pin_and_attributes(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    atea_tdx_quote q;
+    EXPECT_OK(atea_tdx_quote_parse(f.quote.data, f.quote.len, &q));
+    EXPECT_OK(atea__tdx_qe_pinned(&q.qe_report));
+    q.qe_report.mrsigner[31] ^= 1;
+    EXPECT_ERR(atea__tdx_qe_pinned(&q.qe_report), ATEA_ERR_TDX_QE_IDENTITY);
+    q.qe_report.mrsigner[31] ^= 1;
+    q.qe_report.isvprodid = 1; /* the SGX QE, not the TD QE */
+    EXPECT_ERR(atea__tdx_qe_pinned(&q.qe_report), ATEA_ERR_TDX_QE_IDENTITY);
+
+    tdx_verify_ctx v;
+    memset(&v, 0, sizeof(v));
+    v.env = &f.env;
+    v.out = f.a;
+    EXPECT_OK(atea_appraisal_add_submod(f.a, "tdx", "intel-tdx"));
+    EXPECT_OK(atea__tdx_check_attributes(&v, &q));
+    assert_int_equal(atea_appraisal_reason_count(f.a), 0);
+    q.body.td_attributes[0] |= 1; /* DEBUG */
+    EXPECT_OK(atea__tdx_check_attributes(&v, &q));
+    assert_true(atea_appraisal_has_reason(f.a, ATEA_ERR_TDX_TD_ATTRIBUTES));
+    assert_int_equal(atea_appraisal_status(f.a), ATEA_EAR_WARNING);
+    q.body.td_attributes[0] &= 0xfe;
+    fixture_reset_appraisal(&f);
+    v.out = f.a;
+    EXPECT_OK(atea_appraisal_add_submod(f.a, "tdx", "intel-tdx"));
+    q.body.seam_attributes[7] = 0x80;
+    EXPECT_OK(atea__tdx_check_attributes(&v, &q));
+    assert_true(atea_appraisal_has_reason(f.a, ATEA_ERR_TDX_TD_ATTRIBUTES));
+    fixture_free(&f);
+}
+
+static void test_qe_auth_data_cap(void **state)
+{
+    (void)state;
+    uint8_t buf[2 + ATEA_TDX_MAX_QE_AUTH_DATA + 1] = {0};
+    atea_rd rd;
+    atea_rd sub;
+    buf[0] = (uint8_t)(ATEA_TDX_MAX_QE_AUTH_DATA & 0xff);
+    buf[1] = (uint8_t)(ATEA_TDX_MAX_QE_AUTH_DATA >> 8);
+    atea_rd_init(&rd, buf, 2 + ATEA_TDX_MAX_QE_AUTH_DATA);
+    EXPECT_OK(atea__tdx_rd_vec_le16(&rd, ATEA_TDX_MAX_QE_AUTH_DATA, &sub));
+    assert_int_equal(sub.len, ATEA_TDX_MAX_QE_AUTH_DATA);
+    buf[0]++;
+    atea_rd_init(&rd, buf, sizeof(buf));
+    EXPECT_ERR(atea__tdx_rd_vec_le16(&rd, ATEA_TDX_MAX_QE_AUTH_DATA, &sub), ATEA_ERR_VEC_LENGTH);
+    assert_int_equal(rd.off, 0);
+    atea_rd_init(&rd, buf, 100);
+    EXPECT_ERR(atea__tdx_rd_vec_le16(&rd, 4096, &sub), ATEA_ERR_TRUNCATED);
+    assert_int_equal(rd.off, 0);
+}
+
+static void test_pck_extension_absent(void **state)
+{
+    (void)state;
+    atea_buf pem = atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/intel_sgx_root_ca.pem"));
+    BIO *b = BIO_new_mem_buf(pem.data, (int)pem.len);
+    X509 *root = PEM_read_bio_X509(b, NULL, NULL, NULL);
+    assert_non_null(root);
+    tdx_pck_info info;
+    EXPECT_ERR(atea__tdx_pck_info(root, &info), ATEA_ERR_TDX_PCK_EXTENSION);
+    assert_non_null(strstr(atea_err_last()->detail, "no SGX extension"));
+    X509_free(root);
+    BIO_free(b);
+    atea_buf_free(&pem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +581,9 @@ int main(void)
         cmocka_unit_test(test_chain_roots_and_time),
         cmocka_unit_test(test_extra_bytes_inside_signature_data),
         cmocka_unit_test(test_pck_extension),
+        cmocka_unit_test(test_qe_pin_and_attributes),
+        cmocka_unit_test(test_qe_auth_data_cap),
+        cmocka_unit_test(test_pck_extension_absent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
