@@ -34,9 +34,10 @@ void atea_chain_subject(const X509 *cert, char *buf, size_t size)
     if (bio == NULL) {
         return;
     }
-    /* RFC 2253-like, most specific RDN first, UTF-8 kept as is. */
+    /* RFC 2253 escaping, RDNs in certificate order (CN first for the vendor chains), UTF-8
+     * kept as is. */
     if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
-                           XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+                           XN_FLAG_RFC2253 & ~XN_FLAG_DN_REV & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
         int n = BIO_read(bio, buf, (int)(size - 1));
         buf[n > 0 ? n : 0] = '\0';
     }
@@ -214,8 +215,8 @@ static void note_soft(chain_cb_state *st, X509_STORE_CTX *ctx, const char *what)
     char subject[128];
     atea_chain_subject(X509_STORE_CTX_get_current_cert(ctx), subject, sizeof(subject));
     if (st->result->soft_detail[0] == '\0') {
-        snprintf(st->result->soft_detail, sizeof(st->result->soft_detail), "%s: %s", subject,
-                 what);
+        snprintf(st->result->soft_detail, sizeof(st->result->soft_detail), "%s (checking '%s')",
+                 what, subject);
     }
 }
 

@@ -5,19 +5,35 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/check.h"
 #include "verify/tdx_verify.h"
+
+/* "2026-02-10T00:00:00Z" */
+static void iso_time(int64_t t, char out[32])
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+        snprintf(out, 32, "%lld", (long long)t);
+    }
+}
 
 static atea_err check_window(tdx_verify_ctx *v, const char *what, int64_t from, int64_t until)
 {
     atea_err err = ATEA_OK;
     int64_t now = v->env->now;
+    char f[32];
+    char u[32];
+    char n[32];
     if (now < from || now > until) {
+        iso_time(from, f);
+        iso_time(until, u);
+        iso_time(now, n);
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_STALE,
-                                  "%s is valid from %lld to %lld, not at %lld: fetch current "
-                                  "collateral from Intel PCS", what, (long long)from,
-                                  (long long)until, (long long)now));
+                                  "%s is valid from %s to %s, not at %s: fetch current "
+                                  "collateral from Intel PCS", what, f, u, n));
     }
 out:
     return err;

@@ -148,8 +148,8 @@ atea_err atea__tdx_pck_chain(tdx_verify_ctx *v, const atea_tdx_quote *q)
                                   "PCK chain was not checked"));
     } else if (!e->crl_fresh) {
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_STALE,
-                                  "revocation checked against a stale CRL (%s); fetch a current "
-                                  "PCK/root CRL", e->crl_soft_detail));
+                                  "revocation was checked against a stale CRL: %s; fetch a "
+                                  "current PCK CRL and root CRL", e->crl_soft_detail));
     } else if (crl_count == 1) {
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_MISSING,
                                   "no root CRL: revocation of the PCK CA was not checked"));
