@@ -25,7 +25,8 @@ extern "C" {
 #endif
 
 /* Default caps (RFC 9999 §3.3: "implementations MAY limit the allowed depth of nesting").
- * The CMW in cmw_attestation is at most 65533 bytes; files given to `atea inspect` may be larger. */
+ * The CMW in cmw_attestation is at most 65533 bytes; files given to `atea inspect` may be larger.
+ */
 #define ATEA_CMW_MAX_INPUT (256u * 1024u) /* bytes of one encoded CMW */
 #define ATEA_CMW_MAX_DEPTH 4u             /* nested collections (a top-level collection is 1) */
 #define ATEA_CMW_MAX_ENTRIES 32u          /* entries in one collection, __cmwc_t not counted */
@@ -73,10 +74,10 @@ typedef enum atea_cmw_form {
 /* atea's media types (profile.md §5; one table, src/cmw/mediatypes.c; functions below). */
 typedef enum atea_cmw_mt {
     ATEA_CMW_MT_UNKNOWN = 0,
-    ATEA_CMW_MT_TDX_QUOTE,    /* application/vnd.intel.tdx.quote */
-    ATEA_CMW_MT_SNP_REPORT,   /* application/vnd.amd.sev-snp.report */
-    ATEA_CMW_MT_CCA_TOKEN,    /* application/eat-collection; profile="http://arm.com/CCA-SSD/1.0.0" */
-    ATEA_CMW_MT_TPM2_QUOTE,   /* application/vnd.tcg.tpm2.quote */
+    ATEA_CMW_MT_TDX_QUOTE,  /* application/vnd.intel.tdx.quote */
+    ATEA_CMW_MT_SNP_REPORT, /* application/vnd.amd.sev-snp.report */
+    ATEA_CMW_MT_CCA_TOKEN,  /* application/eat-collection; profile="http://arm.com/CCA-SSD/1.0.0" */
+    ATEA_CMW_MT_TPM2_QUOTE, /* application/vnd.tcg.tpm2.quote */
     ATEA_CMW_MT_SIM_EVIDENCE, /* application/vnd.atea.sim-evidence+cbor */
     ATEA_CMW_MT_EAR_JWT,      /* application/eat+jwt; eat_profile="tag:ietf.org,2026:rats/ear#03" */
     ATEA_CMW_MT_CMW_CBOR,     /* application/cmw+cbor */
@@ -108,7 +109,7 @@ struct atea_cmw {
     const char *media_type;
     int has_cf;
     uint16_t content_format;
-    uint64_t tag;  /* tag: the CBOR tag number */
+    uint64_t tag;   /* tag: the CBOR tag number */
     atea_buf value; /* record and tag: the conceptual message bytes */
     uint32_t ind;   /* record: 0 = absent, else 1..31 */
     /* collection */
@@ -213,7 +214,8 @@ atea_err atea_cmw_write_json(const atea_cmw *cmw, struct atea_wr *wr) ATEA_MUST_
 /* ---- Content-Formats and tags ---- */
 
 /* RFC 9277 Appendix B: TN(cf) = 1668546817 + (cf / 255) * 256 + cf % 255, cf <= 65024, and its
- * inverse (ATEA_ERR_CMW_TAG outside the range or on a number TN() never yields). Pure arithmetic. */
+ * inverse (ATEA_ERR_CMW_TAG outside the range or on a number TN() never yields). Pure arithmetic.
+ */
 atea_err atea_cmw_tn(uint16_t content_format, uint64_t *tag) ATEA_MUST_USE;
 atea_err atea_cmw_tn_inverse(uint64_t tag, uint16_t *content_format) ATEA_MUST_USE;
 

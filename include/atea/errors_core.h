@@ -3,7 +3,7 @@
 #define ATEA_ERRORS_CORE_H
 
 #define ATEA_ERRORS_CORE(X)                                                                        \
-    X(ATEA_ERR_INVALID_ARG, -100, "an argument is NULL, out of range or inconsistent")            \
+    X(ATEA_ERR_INVALID_ARG, -100, "an argument is NULL, out of range or inconsistent")             \
     X(ATEA_ERR_BAD_STATE, -101, "the object is not in a state that allows this call")              \
     X(ATEA_ERR_WANT_READ, -102, "more input is needed; call again when it arrives")                \
     X(ATEA_ERR_WANT_WRITE, -103, "output is pending; send it and call again")                      \
@@ -15,11 +15,11 @@
     X(ATEA_ERR_TOO_LARGE, -203, "the input exceeds a size limit")                                  \
     X(ATEA_ERR_BAD_HEX, -204, "the text is not valid hexadecimal")                                 \
     X(ATEA_ERR_CBOR_MALFORMED, -206,                                                               \
-      "the CBOR data is not well-formed (reserved value, misplaced break or bad string chunk)")   \
+      "the CBOR data is not well-formed (reserved value, misplaced break or bad string chunk)")    \
     X(ATEA_ERR_CBOR_TYPE, -207,                                                                    \
-      "a CBOR item has a type, form or value range that the structure does not allow")           \
-    X(ATEA_ERR_CBOR_DEPTH, -208, "CBOR items are nested deeper than the limit allows")            \
-    X(ATEA_ERR_CBOR_UTF8, -209, "a CBOR text string is not valid UTF-8")                          \
+      "a CBOR item has a type, form or value range that the structure does not allow")             \
+    X(ATEA_ERR_CBOR_DEPTH, -208, "CBOR items are nested deeper than the limit allows")             \
+    X(ATEA_ERR_CBOR_UTF8, -209, "a CBOR text string is not valid UTF-8")                           \
     X(ATEA_ERR_NO_MEMORY, -900, "out of memory")                                                   \
     X(ATEA_ERR_INTERNAL, -901, "internal error in atea (please report it)")
 

@@ -6,8 +6,7 @@
 #include "core/check.h"
 #include "core/rd.h"
 
-static const char alphabet[64] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char alphabet[64] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static int sextet(uint8_t c)
 {
@@ -48,8 +47,8 @@ atea_err atea__b64url_decode(const char *text, size_t len, atea_buf *out)
         ATEA_TRY(atea_rd_u8(&rd, &c));
         int v = sextet(c);
         ATEA_ENSURE_MSG(v >= 0, ATEA_ERR_CMW_BASE64URL,
-                        "character 0x%02x at position %zu is not in the base64url alphabet%s",
-                        c, pos, c == '=' ? " (padding is not allowed)" : "");
+                        "character 0x%02x at position %zu is not in the base64url alphabet%s", c,
+                        pos, c == '=' ? " (padding is not allowed)" : "");
         acc = (acc << 6) | (uint32_t)v;
         bits += 6;
         if (bits >= 8) {

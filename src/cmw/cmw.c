@@ -290,7 +290,7 @@ const atea_cmw *atea_cmw_find_media_type(const atea_cmw *cmw, atea_cmw_mt mt)
     }
     if (cmw->kind == ATEA_CMW_RECORD && cmw->media_type != NULL) {
         return atea_cmw_media_type_lookup(cmw->media_type, strlen(cmw->media_type)) == mt ? cmw
-                                                                                         : NULL;
+                                                                                          : NULL;
     }
     /* Trees from the decoder are at most max_depth deep, so the recursion is bounded. */
     for (size_t i = 0; i < cmw->n_entries; i++) {

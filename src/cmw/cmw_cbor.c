@@ -7,8 +7,7 @@
 #include "core/cbor.h"
 #include "core/check.h"
 
-static atea_err decode_node(atea__cmw_ctx *ctx, atea_cbor_rd *c, unsigned depth,
-                            atea_cmw **pcmw);
+static atea_err decode_node(atea__cmw_ctx *ctx, atea_cbor_rd *c, unsigned depth, atea_cmw **pcmw);
 
 /* type: coap-content-format-type (uint .size 2) / media-type (RFC 9999 §3.1). */
 static atea_err decode_record_type(atea_cbor_rd *c, atea_cmw *rec)

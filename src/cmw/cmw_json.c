@@ -68,8 +68,8 @@ static atea_err json_record(json_t *j, const char *path, atea_cmw *rec)
                     "record value at %s is not a base64url string", path);
     ATEA_TRY(atea__b64url_decode(json_string_value(value), json_string_length(value), &rec->value));
     if (n == 3) {
-        ATEA_ENSURE_MSG(json_is_integer(ind), ATEA_ERR_CMW_IND,
-                        "ind at %s is not an integer", path);
+        ATEA_ENSURE_MSG(json_is_integer(ind), ATEA_ERR_CMW_IND, "ind at %s is not an integer",
+                        path);
         ATEA_TRY(atea__cmw_check_ind((uint64_t)json_integer_value(ind), path));
         rec->ind = (uint32_t)json_integer_value(ind);
     }
@@ -109,8 +109,8 @@ static atea_err json_collection(atea__cmw_ctx *ctx, json_t *j, unsigned depth, c
         child = NULL; /* atea__cmw_append takes it, on failure too */
         ATEA_TRY(atea__cmw_append(coll, key, strlen(key), 0, owned, ctx->lim.max_entries, where));
     }
-    ATEA_ENSURE_MSG(coll->n_entries > 0, ATEA_ERR_CMW_COLLECTION,
-                    "collection at %s has no entries", path);
+    ATEA_ENSURE_MSG(coll->n_entries > 0, ATEA_ERR_CMW_COLLECTION, "collection at %s has no entries",
+                    path);
 out:
     atea_cmw_free(child);
     return err;
@@ -155,7 +155,7 @@ atea_err atea_cmw_decode_json(const uint8_t *in, size_t len, const atea_cmw_limi
     root = json_loadb((const char *)in, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL) {
         ATEA_FAIL(json_error_code(&jerr) == json_error_duplicate_key ? ATEA_ERR_CMW_DUPLICATE
-                                                                      : ATEA_ERR_CMW_JSON,
+                                                                     : ATEA_ERR_CMW_JSON,
                   "JSON: %s at line %d column %d (byte %d)", jerr.text, jerr.line, jerr.column,
                   jerr.position);
     }

@@ -68,8 +68,8 @@ static atea_err dump_value(const atea_buf *v, atea_wr *out, unsigned indent)
     char hex[2 * DUMP_PREVIEW_BYTES + 1];
     size_t shown = v->len < DUMP_PREVIEW_BYTES ? v->len : DUMP_PREVIEW_BYTES;
     ATEA_TRY(atea_hex_encode(v->data, shown, hex, sizeof(hex)));
-    ATEA_TRY(printf_wr(out, indent, "value: %zu bytes: %s%s", v->len, hex,
-                       shown < v->len ? "..." : ""));
+    ATEA_TRY(
+        printf_wr(out, indent, "value: %zu bytes: %s%s", v->len, hex, shown < v->len ? "..." : ""));
 out:
     return err;
 }

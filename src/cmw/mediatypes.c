@@ -25,8 +25,8 @@ static const struct {
      "TPM 2.0 quote"},
     {ATEA_CMW_MT_SIM_EVIDENCE, "application/vnd.atea.sim-evidence+cbor", NULL,
      ATEA_CMW_IND_EVIDENCE, "atea simulated TEE evidence (not for production)"},
-    {ATEA_CMW_MT_EAR_JWT, "application/eat+jwt; eat_profile=\"tag:ietf.org,2026:rats/ear#03\"", NULL,
-     ATEA_CMW_IND_ATTESTATION_RESULTS, "EAT Attestation Result (EAR, JWT)"},
+    {ATEA_CMW_MT_EAR_JWT, "application/eat+jwt; eat_profile=\"tag:ietf.org,2026:rats/ear#03\"",
+     NULL, ATEA_CMW_IND_ATTESTATION_RESULTS, "EAT Attestation Result (EAR, JWT)"},
     {ATEA_CMW_MT_CMW_CBOR, "application/cmw+cbor", NULL, 0, "CMW (CBOR)"},
     {ATEA_CMW_MT_CMW_JSON, "application/cmw+json", NULL, 0, "CMW (JSON)"},
 };
@@ -303,7 +303,8 @@ static int is_absolute_uri(const char *s, size_t len)
                 return 0;
             }
             i += 2;
-        } else if (!(is_alpha(c) || is_digit(c) || (c != 0 && strchr("-._~:/?[]@!$&'()*+,;=", c)))) {
+        } else if (!(is_alpha(c) || is_digit(c) ||
+                     (c != 0 && strchr("-._~:/?[]@!$&'()*+,;=", c)))) {
             return 0;
         }
     }

@@ -7,8 +7,14 @@
 #include "core/check.h"
 
 static const char *const major_names[8] = {
-    "unsigned integer", "negative integer", "byte string", "text string",
-    "array",            "map",              "tag",         "simple value or float",
+    "unsigned integer",
+    "negative integer",
+    "byte string",
+    "text string",
+    "array",
+    "map",
+    "tag",
+    "simple value or float",
 };
 
 void atea_cbor_rd_init(atea_cbor_rd *c, const uint8_t *data, size_t len)
@@ -160,8 +166,8 @@ static atea_err expect_head(atea_cbor_rd *c, atea_cbor_major major, int allow_in
                     "expected a %s at offset %zu, found a %s%s", major_names[major], h->offset,
                     h->is_break ? "break in place of a " : "", major_names[h->major]);
     ATEA_ENSURE_MSG(allow_indefinite || !h->indefinite, ATEA_ERR_CBOR_TYPE,
-                    "indefinite-length %s at offset %zu is not supported here",
-                    major_names[major], h->offset);
+                    "indefinite-length %s at offset %zu is not supported here", major_names[major],
+                    h->offset);
     ATEA_TRY(atea_cbor_read_head(c, h));
 out:
     return err;
@@ -203,8 +209,7 @@ static atea_err read_string(atea_cbor_rd *c, atea_cbor_major major, atea_slice *
     ATEA_TRY(expect_head(c, major, 0, &h));
     ATEA_TRY(atea_rd_slice(&c->rd, (size_t)h.arg, &body));
     ATEA_ENSURE_MSG(major != ATEA_CBOR_TSTR || atea_utf8_valid(body.data, body.len),
-                    ATEA_ERR_CBOR_UTF8, "text string at offset %zu is not valid UTF-8",
-                    h.offset);
+                    ATEA_ERR_CBOR_UTF8, "text string at offset %zu is not valid UTF-8", h.offset);
     *s = body;
 out:
     if (err != ATEA_OK) {
@@ -419,8 +424,8 @@ static atea_err skip_item(atea_cbor_rd *c, unsigned depth)
     case ATEA_CBOR_MAP:
     case ATEA_CBOR_TAG:
         ATEA_ENSURE_MSG(depth < c->max_depth, ATEA_ERR_CBOR_DEPTH,
-                        "%s at offset %zu is nested more than %u levels deep",
-                        major_names[h.major], h.offset, c->max_depth);
+                        "%s at offset %zu is nested more than %u levels deep", major_names[h.major],
+                        h.offset, c->max_depth);
         ATEA_TRY(atea_cbor_read_head(c, &h));
         if (h.major == ATEA_CBOR_TAG) {
             ATEA_TRY(skip_item(c, depth + 1));

@@ -62,12 +62,12 @@ typedef enum atea_cbor_major {
 /* One decoded item head. */
 typedef struct atea_cbor_head {
     atea_cbor_major major;
-    uint8_t info;     /* additional information, 0..31 */
-    int indefinite;   /* 1 for additional information 31 (indefinite length, or break) */
-    int is_break;     /* 1 for the break stop code 0xff */
-    uint64_t arg;     /* value, length, count, tag number or simple value (0 if indefinite) */
-    size_t offset;    /* absolute offset of the head's first byte */
-    size_t head_len;  /* 1, 2, 3, 5 or 9 */
+    uint8_t info;    /* additional information, 0..31 */
+    int indefinite;  /* 1 for additional information 31 (indefinite length, or break) */
+    int is_break;    /* 1 for the break stop code 0xff */
+    uint64_t arg;    /* value, length, count, tag number or simple value (0 if indefinite) */
+    size_t offset;   /* absolute offset of the head's first byte */
+    size_t head_len; /* 1, 2, 3, 5 or 9 */
 } atea_cbor_head;
 
 typedef struct atea_cbor_rd {

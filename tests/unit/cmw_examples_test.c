@@ -24,19 +24,20 @@ static const char hex_5_5[] =
 
 static const char json_5_1[] = "[\n  \"application/vnd.example.rats-conceptual-msg\",\n"
                                "  \"I0faVQ\"\n]\n";
-static const char json_5_6[] = "{\n"
-                               "  \"__cmwc_t\": \"tag:example.com,2024:another-composite-attester\",\n"
-                               "  \"attester A\": [\n"
-                               "    \"application/eat-ucs+json\",\n"
-                               "    \"e30K\",\n"
-                               "    4\n"
-                               "  ],\n"
-                               "  \"attester B\": [\n"
-                               "    \"application/eat-ucs+cbor\",\n"
-                               "    \"oA\",\n"
-                               "    4\n"
-                               "  ]\n"
-                               "}\n";
+static const char json_5_6[] =
+    "{\n"
+    "  \"__cmwc_t\": \"tag:example.com,2024:another-composite-attester\",\n"
+    "  \"attester A\": [\n"
+    "    \"application/eat-ucs+json\",\n"
+    "    \"e30K\",\n"
+    "    4\n"
+    "  ],\n"
+    "  \"attester B\": [\n"
+    "    \"application/eat-ucs+cbor\",\n"
+    "    \"oA\",\n"
+    "    4\n"
+    "  ]\n"
+    "}\n";
 static const char json_5_6_compact[] =
     "{\"__cmwc_t\":\"tag:example.com,2024:another-composite-attester\",\"attester A\":"
     "[\"application/eat-ucs+json\",\"e30K\",4],\"attester B\":[\"application/eat-ucs+cbor\","
@@ -181,8 +182,7 @@ static void test_5_5_cbor_collection(void **state)
     assert_int_equal(cmw->kind, ATEA_CMW_COLLECTION);
     assert_string_equal(cmw->ctype, "tag:example.com,2024:composite-attester");
     assert_int_equal(cmw->n_entries, 3);
-    assert_record(atea_cmw_find_int(cmw, 0), NULL, 64999, value_2347da55, 4,
-                  ATEA_CMW_IND_EVIDENCE);
+    assert_record(atea_cmw_find_int(cmw, 0), NULL, 64999, value_2347da55, 4, ATEA_CMW_IND_EVIDENCE);
     const atea_cmw *b = atea_cmw_find_int(cmw, 1);
     assert_non_null(b);
     assert_int_equal(b->kind, ATEA_CMW_TAG);
@@ -229,11 +229,11 @@ static void test_5_6_json_collection(void **state)
     atea_cmw *coll = NULL;
     atea_cmw *child = NULL;
     EXPECT_OK(atea_cmw_new_collection("tag:example.com,2024:another-composite-attester", &coll));
-    EXPECT_OK(atea_cmw_new_record("application/eat-ucs+json", (const uint8_t *)"{}\n", 3, 4,
-                                  &child));
+    EXPECT_OK(
+        atea_cmw_new_record("application/eat-ucs+json", (const uint8_t *)"{}\n", 3, 4, &child));
     EXPECT_OK(atea_cmw_add(coll, "attester A", child));
-    EXPECT_OK(atea_cmw_new_record("application/eat-ucs+cbor", (const uint8_t *)"\xa0", 1, 4,
-                                  &child));
+    EXPECT_OK(
+        atea_cmw_new_record("application/eat-ucs+cbor", (const uint8_t *)"\xa0", 1, 4, &child));
     EXPECT_OK(atea_cmw_add(coll, "attester B", child));
     assert_json(coll, json_5_6_compact);
     /* and the decoder reads back what the encoder wrote */
@@ -252,8 +252,10 @@ static void test_5_7_jwt_claim(void **state)
     (void)state;
     static const char claims[] =
         "{\n  \"cmw\": {\n    \"__cmwc_t\": \"tag:example.com,2024:another-composite-attester\",\n"
-        "    \"attester A\": [\n      \"application/eat-ucs+json\",\n      \"e30K\",\n      4\n    ],\n"
-        "    \"attester B\": [\n      \"application/eat-ucs+cbor\",\n      \"oA\",\n      4\n    ]\n"
+        "    \"attester A\": [\n      \"application/eat-ucs+json\",\n      \"e30K\",\n      4\n    "
+        "],\n"
+        "    \"attester B\": [\n      \"application/eat-ucs+cbor\",\n      \"oA\",\n      4\n    "
+        "]\n"
         "  },\n  \"iss\": \"evidence collection daemon\",\n  \"exp\": 1300819380\n}\n";
     json_error_t jerr;
     json_t *root = json_loads(claims, 0, &jerr);
@@ -296,7 +298,8 @@ static void test_veraison_vectors(void **state)
     assert_record(atea_cmw_find(first, "s"), NULL, 30001, value_2347da55, 4, 0);
     atea_cmw_free(first);
 
-    const char *json = "{ \"a\": [\"application/vnd.a\", \"YQ\"], \"b\": [\"application/vnd.b\", \"Yg\"] }";
+    const char *json =
+        "{ \"a\": [\"application/vnd.a\", \"YQ\"], \"b\": [\"application/vnd.b\", \"Yg\"] }";
     atea_cmw *j = decode_text(json);
     assert_record(atea_cmw_find(j, "a"), "application/vnd.a", 0, (const uint8_t *)"a", 1, 0);
     assert_record(atea_cmw_find(j, "b"), "application/vnd.b", 0, (const uint8_t *)"b", 1, 0);

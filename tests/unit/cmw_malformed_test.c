@@ -1,5 +1,6 @@
 /* Malformed CMWs, each rejected with its exact code: record shape, types, ind, tags, collections,
- * labels, trailing bytes, JSON syntax, duplicate keys, base64url, and every cap at cap and cap+1. */
+ * labels, trailing bytes, JSON syntax, duplicate keys, base64url, and every cap at cap and cap+1.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static void test_cbor_record_shape_and_types(void **state)
     expect_cbor("8119fde7", ATEA_ERR_CMW_FORMAT);                   /* 0x81: no CMW start */
     expect_cbor("a1008119fde7", ATEA_ERR_CMW_RECORD);               /* 1 element */
     expect_cbor("8419fde7442347da550400", ATEA_ERR_CMW_FORMAT);     /* 0x84: no CMW start */
-    expect_cbor("80", ATEA_ERR_CMW_FORMAT);                          /* 0x80 is no CMW start */
+    expect_cbor("80", ATEA_ERR_CMW_FORMAT);                         /* 0x80 is no CMW start */
     expect_cbor("a1008419fde7442347da550400", ATEA_ERR_CMW_RECORD); /* 4 inside a collection */
     expect_cbor("a10080", ATEA_ERR_CMW_RECORD);                     /* empty record */
     expect_cbor("9fff", ATEA_ERR_CMW_RECORD);
@@ -98,15 +99,15 @@ static void test_cbor_tags(void **state)
 {
     (void)state;
     expect_cbor("da6374ffe6442347da55", ATEA_OK);
-    expect_cbor("da63740101 41aa", ATEA_OK);  /* TN(0), the first tag of the range */
-    expect_cbor("da6374feff 41aa", ATEA_OK);  /* TN(65024), the last */
-    expect_cbor("da6374ff00 41aa", ATEA_ERR_CMW_TAG); /* one past the range */
-    expect_cbor("da63740100 41aa", ATEA_ERR_CMW_TAG); /* one before */
-    expect_cbor("da63740200 41aa", ATEA_ERR_CMW_TAG); /* in range, but TN() never yields it */
+    expect_cbor("da63740101 41aa", ATEA_OK);            /* TN(0), the first tag of the range */
+    expect_cbor("da6374feff 41aa", ATEA_OK);            /* TN(65024), the last */
+    expect_cbor("da6374ff00 41aa", ATEA_ERR_CMW_TAG);   /* one past the range */
+    expect_cbor("da63740100 41aa", ATEA_ERR_CMW_TAG);   /* one before */
+    expect_cbor("da63740200 41aa", ATEA_ERR_CMW_TAG);   /* in range, but TN() never yields it */
     expect_cbor("da6374ffe6 19fde7", ATEA_ERR_CMW_TAG); /* wraps no byte string */
     expect_cbor("da6374ffe6 6161", ATEA_ERR_CMW_TAG);
-    expect_cbor("d9038b41aa", ATEA_ERR_CMW_FORMAT);    /* not 0xda: no tag CMW at the top */
-    expect_cbor("a100d9038b41aa", ATEA_ERR_CMW_TAG);   /* tag 907 inside a collection */
+    expect_cbor("d9038b41aa", ATEA_ERR_CMW_FORMAT);  /* not 0xda: no tag CMW at the top */
+    expect_cbor("a100d9038b41aa", ATEA_ERR_CMW_TAG); /* tag 907 inside a collection */
     expect_cbor("a100c041aa", ATEA_ERR_CMW_TAG);
 }
 
@@ -115,22 +116,22 @@ static void test_cbor_collections(void **state)
     (void)state;
     expect_cbor("a0", ATEA_ERR_CMW_COLLECTION);
     expect_cbor("bfff", ATEA_ERR_CMW_COLLECTION);
-    expect_cbor("a1685f5f636d77635f746474616723", ATEA_ERR_CMW_CTYPE); /* "tag#" */
+    expect_cbor("a1685f5f636d77635f746474616723", ATEA_ERR_CMW_CTYPE);        /* "tag#" */
     expect_cbor("a1685f5f636d77635f74657461673a78", ATEA_ERR_CMW_COLLECTION); /* type only */
-    expect_cbor("a2685f5f636d77635f7401 00" REC, ATEA_ERR_CMW_CTYPE);    /* type is a number */
+    expect_cbor("a2685f5f636d77635f7401 00" REC, ATEA_ERR_CMW_CTYPE);         /* type is a number */
     expect_cbor("a3 685f5f636d77635f74 6131 685f5f636d77635f74 6132 00" REC,
                 ATEA_ERR_CMW_DUPLICATE);
     expect_cbor("a2 00" REC "00" REC, ATEA_ERR_CMW_DUPLICATE);
     expect_cbor("a2 6161" REC "6161" REC, ATEA_ERR_CMW_DUPLICATE);
-    expect_cbor("a2 00" REC "6130" REC, ATEA_OK); /* 0 and "0" are different labels */
-    expect_cbor("a1 41aa" REC, ATEA_ERR_CMW_LABEL);          /* byte-string label */
-    expect_cbor("a1 f5" REC, ATEA_ERR_CMW_LABEL);            /* boolean label */
-    expect_cbor("a1 626100" REC, ATEA_ERR_CMW_LABEL);        /* NUL in a label */
+    expect_cbor("a2 00" REC "6130" REC, ATEA_OK);     /* 0 and "0" are different labels */
+    expect_cbor("a1 41aa" REC, ATEA_ERR_CMW_LABEL);   /* byte-string label */
+    expect_cbor("a1 f5" REC, ATEA_ERR_CMW_LABEL);     /* boolean label */
+    expect_cbor("a1 626100" REC, ATEA_ERR_CMW_LABEL); /* NUL in a label */
     expect_cbor("a1 3bffffffffffffffff" REC, ATEA_ERR_CMW_LABEL); /* beyond int64 */
-    expect_cbor("a1 3b7fffffffffffffff" REC, ATEA_OK);       /* INT64_MIN */
-    expect_cbor("a1 0001", ATEA_ERR_CMW_FORMAT);             /* entry is no CMW */
-    expect_cbor("a1 00a0", ATEA_ERR_CMW_COLLECTION);         /* empty nested collection */
-    expect_cbor("bf 00" REC, ATEA_ERR_TRUNCATED);            /* no break */
+    expect_cbor("a1 3b7fffffffffffffff" REC, ATEA_OK);            /* INT64_MIN */
+    expect_cbor("a1 0001", ATEA_ERR_CMW_FORMAT);                  /* entry is no CMW */
+    expect_cbor("a1 00a0", ATEA_ERR_CMW_COLLECTION);              /* empty nested collection */
+    expect_cbor("bf 00" REC, ATEA_ERR_TRUNCATED);                 /* no break */
     expect_cbor("a2 00" REC, ATEA_ERR_TRUNCATED);
 
     /* a label of ATEA_CMW_MAX_LABEL_LEN bytes is fine, one more is not */
@@ -317,7 +318,7 @@ static void test_json_malformed(void **state)
     (void)state;
     expect_json("[\"application/vnd.a\",\"YQ\"]", ATEA_OK);
     expect_json("[\"application/vnd.a\",\"YQ\"] \n", ATEA_OK);
-    expect_json("[\"application/vnd.a\",\"YQ\"] x", ATEA_ERR_CMW_JSON);  /* trailing garbage */
+    expect_json("[\"application/vnd.a\",\"YQ\"] x", ATEA_ERR_CMW_JSON); /* trailing garbage */
     expect_json("[\"application/vnd.a\",\"YQ\"][]", ATEA_ERR_CMW_JSON);
     expect_json("{\"a\":", ATEA_ERR_CMW_JSON);
     expect_json("[\"application/vnd.\xff\",\"YQ\"]", ATEA_ERR_CMW_JSON); /* not UTF-8 */
@@ -406,7 +407,7 @@ static void test_builder_and_encoder_errors(void **state)
     EXPECT_ERR(atea_cmw_add(cmw, NULL, child), ATEA_ERR_INVALID_ARG);
     EXPECT_OK(atea_cmw_new_record("a/b", (const uint8_t *)"a", 1, 0, &child));
     EXPECT_ERR(atea_cmw_add(child, "y", child), ATEA_ERR_INVALID_ARG); /* not a collection */
-    EXPECT_OK(atea_cmw_new_record("a/b", NULL, 0, 0, &child)); /* empty value: CBOR only */
+    EXPECT_OK(atea_cmw_new_record("a/b", NULL, 0, 0, &child));         /* empty value: CBOR only */
     EXPECT_OK(atea_cmw_add_int(cmw, 7, child));
     EXPECT_OK(atea_cmw_encode_cbor(cmw, &out));
     atea_test_assert_hex(out.data, out.len, "a2 6178 8263612f624161 07 8263612f6240");

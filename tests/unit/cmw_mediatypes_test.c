@@ -98,7 +98,8 @@ static void test_media_type_table(void **state)
         /* the Rust prototype's type, as it writes it and with other spacing */
         {"application/tdx-quote; version=1.0; profile=\"https://trustedcomputinggroup.org/tdx/v1\"",
          ATEA_CMW_MT_TDX_QUOTE},
-        {"application/tdx-quote;version=\"1.0\";PROFILE=\"https://trustedcomputinggroup.org/tdx/v1\"",
+        {"application/tdx-quote;version=\"1.0\";PROFILE=\"https://trustedcomputinggroup.org/tdx/"
+         "v1\"",
          ATEA_CMW_MT_TDX_QUOTE},
         {"application/tdx-quote", ATEA_CMW_MT_UNKNOWN},
         {"application/tdx-quote; version=1.0; profile=\"https://trustedcomputinggroup.org/TDX/v1\"",
@@ -129,7 +130,8 @@ static void test_media_type_table(void **state)
     EXPECT_OK(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_TDX_QUOTE),
                                   (const uint8_t *)"q", 1, ATEA_CMW_IND_EVIDENCE, &rec));
     EXPECT_OK(atea_cmw_add(coll, "tdx", rec));
-    assert_ptr_equal(atea_cmw_find_media_type(coll, ATEA_CMW_MT_TDX_QUOTE), atea_cmw_find(coll, "tdx"));
+    assert_ptr_equal(atea_cmw_find_media_type(coll, ATEA_CMW_MT_TDX_QUOTE),
+                     atea_cmw_find(coll, "tdx"));
     assert_null(atea_cmw_find_media_type(coll, ATEA_CMW_MT_SNP_REPORT));
     atea_cmw_free(coll);
 }
@@ -138,15 +140,33 @@ static void test_media_type_syntax(void **state)
 {
     (void)state;
     static const char *const good[] = {
-        "application/rim+cose", "a/b", "application/vnd.example.rats-conceptual-msg",
+        "application/rim+cose",
+        "a/b",
+        "application/vnd.example.rats-conceptual-msg",
         "application/eat+jwt; eat_profile=\"tag:ietf.org,2026:rats/ear#03\"",
-        "text/plain;charset=utf-8", "a/b ;  x=\"q\\\"uote\"", "1a/b!#$&^_.+-",
+        "text/plain;charset=utf-8",
+        "a/b ;  x=\"q\\\"uote\"",
+        "1a/b!#$&^_.+-",
     };
     static const char *const bad[] = {
-        "", "application", "application/", "/json", "appl ication/x", "application/x;",
-        "application/x; p", "application/x; p=", "application/x; p=\"abc", "application/x ",
-        "-app/x", "application/x; =v", "application/x; p=a b", "application/x\t",
-        "application/x; p=\"\x01\"", "application/x; p=\"\\", "app/x/y", "app@/x",
+        "",
+        "application",
+        "application/",
+        "/json",
+        "appl ication/x",
+        "application/x;",
+        "application/x; p",
+        "application/x; p=",
+        "application/x; p=\"abc",
+        "application/x ",
+        "-app/x",
+        "application/x; =v",
+        "application/x; p=a b",
+        "application/x\t",
+        "application/x; p=\"\x01\"",
+        "application/x; p=\"\\",
+        "app/x/y",
+        "app@/x",
     };
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         EXPECT_OK(atea__cmw_check_media_type(good[i], strlen(good[i])));
@@ -171,12 +191,20 @@ static void test_ctype_syntax(void **state)
 {
     (void)state;
     static const char *const good[] = {
-        "tag:example.com,2024:composite-attester", "1.2.840.113549", "2.999", "0", "0.0",
-        "http://arm.com/CCA-SSD/1.0.0", "urn:ietf:params:x", "https://x/p?q=1&r=%2F",
+        "tag:example.com,2024:composite-attester",
+        "1.2.840.113549",
+        "2.999",
+        "0",
+        "0.0",
+        "http://arm.com/CCA-SSD/1.0.0",
+        "urn:ietf:params:x",
+        "https://x/p?q=1&r=%2F",
     };
     static const char *const bad[] = {
-        "", "3.1", "1.02", "1..2", "1.", ".1", "example.com/x", "http://x/#frag", "tag:a b",
-        "http://x/%zz", "http://x/%2", "1tag:x", ":x", "tag:\x7f",
+        "",        "3.1",          "1.02",          "1..2",
+        "1.",      ".1",           "example.com/x", "http://x/#frag",
+        "tag:a b", "http://x/%zz", "http://x/%2",   "1tag:x",
+        ":x",      "tag:\x7f",
     };
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         EXPECT_OK(atea__cmw_check_ctype(good[i], strlen(good[i])));
@@ -201,17 +229,16 @@ static void test_base64url(void **state)
         const char *plain;
         const char *encoded;
     } vectors[] = {
-        {"f", "Zg"},         {"fo", "Zm8"},         {"foo", "Zm9v"},
-        {"foob", "Zm9vYg"},  {"fooba", "Zm9vYmE"},  {"foobar", "Zm9vYmFy"},
-        {"\xfb\xff", "-_8"}, {"\xff\xfe\xfd", "__79"},
+        {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},     {"foob", "Zm9vYg"},
+        {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}, {"\xff\xfe\xfd", "__79"},
     };
     for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
         uint8_t buf[16];
         atea_wr wr;
         atea_buf dec = {0};
         atea_wr_init_fixed(&wr, buf, sizeof(buf));
-        EXPECT_OK(atea__b64url_encode((const uint8_t *)vectors[i].plain, strlen(vectors[i].plain),
-                                      &wr));
+        EXPECT_OK(
+            atea__b64url_encode((const uint8_t *)vectors[i].plain, strlen(vectors[i].plain), &wr));
         assert_int_equal(atea_wr_len(&wr), strlen(vectors[i].encoded));
         assert_memory_equal(buf, vectors[i].encoded, atea_wr_len(&wr));
         EXPECT_OK(atea__b64url_decode(vectors[i].encoded, strlen(vectors[i].encoded), &dec));
@@ -219,8 +246,8 @@ static void test_base64url(void **state)
         assert_memory_equal(dec.data, vectors[i].plain, dec.len);
         atea_buf_free(&dec);
     }
-    static const char *const bad[] = {"", "Z", "Zg==", "Zh", "Zm9", "Zm+v", "Zm/v", "Zm9v\n",
-                                      " Zm9v", "Zm 9v", "Zm9vY", "Z\xc3\xa9"};
+    static const char *const bad[] = {"",     "Z",      "Zg==",  "Zh",    "Zm9",   "Zm+v",
+                                      "Zm/v", "Zm9v\n", " Zm9v", "Zm 9v", "Zm9vY", "Z\xc3\xa9"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         atea_buf dec = {0};
         if (atea__b64url_decode(bad[i], strlen(bad[i]), &dec) != ATEA_ERR_CMW_BASE64URL) {
@@ -257,20 +284,19 @@ static void test_dump(void **state)
                          "6d706f736974652d6174746573746572008319fde7442347da550401da6374ffe644"
                          "2347da550283736170706c69636174696f6e2f6561742b6a7774432e2e2e08",
                          ATEA_OK);
-    static const char expected[] =
-        "CMW (CBOR collection), 100 bytes\n"
-        "  collection, 3 entries\n"
-        "    __cmwc_t: \"tag:example.com,2024:composite-attester\"\n"
-        "    0: record\n"
-        "      type: Content-Format 64999\n"
-        "      ind: 4 (evidence)\n"
-        "      value: 4 bytes: 2347da55\n"
-        "    1: tag 1668612070 (Content-Format 64999)\n"
-        "      value: 4 bytes: 2347da55\n"
-        "    2: record\n"
-        "      type: \"application/eat+jwt\"\n"
-        "      ind: 8 (attestation results)\n"
-        "      value: 3 bytes: 2e2e2e\n";
+    static const char expected[] = "CMW (CBOR collection), 100 bytes\n"
+                                   "  collection, 3 entries\n"
+                                   "    __cmwc_t: \"tag:example.com,2024:composite-attester\"\n"
+                                   "    0: record\n"
+                                   "      type: Content-Format 64999\n"
+                                   "      ind: 4 (evidence)\n"
+                                   "      value: 4 bytes: 2347da55\n"
+                                   "    1: tag 1668612070 (Content-Format 64999)\n"
+                                   "      value: 4 bytes: 2347da55\n"
+                                   "    2: record\n"
+                                   "      type: \"application/eat+jwt\"\n"
+                                   "      ind: 8 (attestation results)\n"
+                                   "      value: 3 bytes: 2e2e2e\n";
     assert_string_equal(text, expected);
     free(text);
 
@@ -306,9 +332,12 @@ static void test_dump(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tn_arithmetic),      cmocka_unit_test(test_rfc9999_tag_table),
-        cmocka_unit_test(test_media_type_table),   cmocka_unit_test(test_media_type_syntax),
-        cmocka_unit_test(test_ctype_syntax),       cmocka_unit_test(test_base64url),
+        cmocka_unit_test(test_tn_arithmetic),
+        cmocka_unit_test(test_rfc9999_tag_table),
+        cmocka_unit_test(test_media_type_table),
+        cmocka_unit_test(test_media_type_syntax),
+        cmocka_unit_test(test_ctype_syntax),
+        cmocka_unit_test(test_base64url),
         cmocka_unit_test(test_dump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

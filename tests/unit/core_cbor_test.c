@@ -79,10 +79,14 @@ static void test_appendix_a_strings(void **state)
         int text;
         const char *value;
     } strs[] = {
-        {"40", 0, ""},           {"4401020304", 0, "\x01\x02\x03\x04"},
-        {"60", 1, ""},           {"6161", 1, "a"},
-        {"6449455446", 1, "IETF"}, {"62225c", 1, "\"\\"},
-        {"62c3bc", 1, "\xc3\xbc"}, {"63e6b0b4", 1, "\xe6\xb0\xb4"},
+        {"40", 0, ""},
+        {"4401020304", 0, "\x01\x02\x03\x04"},
+        {"60", 1, ""},
+        {"6161", 1, "a"},
+        {"6449455446", 1, "IETF"},
+        {"62225c", 1, "\"\\"},
+        {"62c3bc", 1, "\xc3\xbc"},
+        {"63e6b0b4", 1, "\xe6\xb0\xb4"},
         {"64f0908591", 1, "\xf0\x90\x85\x91"},
     };
     for (size_t i = 0; i < ATEA_ARRAY_LEN(strs); i++) {
@@ -176,15 +180,35 @@ static void test_appendix_a_skip_all(void **state)
     (void)state;
     static const char *const items[] = {
         "c074323031332d30332d32315432303a30343a30305a", /* 0("2013-03-21T20:04:00Z") */
-        "c11a514b67b0", "d74401020304", "d818456449455446",
+        "c11a514b67b0",
+        "d74401020304",
+        "d818456449455446",
         "d82076687474703a2f2f7777772e6578616d706c652e636f6d",
         "c249010000000000000000", /* bignum */
-        "f90000", "f93c00", "f97bff", "fa47c35000", "fb3ff199999999999a", "f97c00", "f9fe00",
-        "f4", "f5", "f6", "f7", "f0", "f8ff",
-        "5f42010243030405ff", "7f657374726561646d696e67ff", "9fff", "9f018202039f0405ffff",
-        "9f01820203820405ff", "83018202039f0405ff", "83019f0203ff820405",
+        "f90000",
+        "f93c00",
+        "f97bff",
+        "fa47c35000",
+        "fb3ff199999999999a",
+        "f97c00",
+        "f9fe00",
+        "f4",
+        "f5",
+        "f6",
+        "f7",
+        "f0",
+        "f8ff",
+        "5f42010243030405ff",
+        "7f657374726561646d696e67ff",
+        "9fff",
+        "9f018202039f0405ffff",
+        "9f01820203820405ff",
+        "83018202039f0405ff",
+        "83019f0203ff820405",
         "9f0102030405060708090a0b0c0d0e0f101112131415161718181819ff",
-        "bf61610161629f0203ffff", "826161bf61626163ff", "bf6346756ef563416d7421ff",
+        "bf61610161629f0203ffff",
+        "826161bf61626163ff",
+        "bf6346756ef563416d7421ff",
         "a56161614161626142616361436164614461656145",
         "98190102030405060708090a0b0c0d0e0f101112131415161718181819",
     };
@@ -248,21 +272,21 @@ static void test_malformed(void **state)
             expect_malformed(hex, ATEA_ERR_CBOR_MALFORMED);
         }
     }
-    expect_malformed("ff", ATEA_ERR_CBOR_MALFORMED);       /* break at the top */
-    expect_malformed("8201ff", ATEA_ERR_CBOR_MALFORMED);   /* break inside a definite array */
-    expect_malformed("1f", ATEA_ERR_CBOR_MALFORMED);       /* indefinite unsigned */
-    expect_malformed("3f", ATEA_ERR_CBOR_MALFORMED);       /* indefinite negative */
-    expect_malformed("df00", ATEA_ERR_CBOR_MALFORMED);     /* indefinite tag */
-    expect_malformed("f818", ATEA_ERR_CBOR_MALFORMED);     /* two-byte simple below 32 */
-    expect_malformed("5f6161ff", ATEA_ERR_CBOR_MALFORMED); /* text chunk in a byte string */
+    expect_malformed("ff", ATEA_ERR_CBOR_MALFORMED);         /* break at the top */
+    expect_malformed("8201ff", ATEA_ERR_CBOR_MALFORMED);     /* break inside a definite array */
+    expect_malformed("1f", ATEA_ERR_CBOR_MALFORMED);         /* indefinite unsigned */
+    expect_malformed("3f", ATEA_ERR_CBOR_MALFORMED);         /* indefinite negative */
+    expect_malformed("df00", ATEA_ERR_CBOR_MALFORMED);       /* indefinite tag */
+    expect_malformed("f818", ATEA_ERR_CBOR_MALFORMED);       /* two-byte simple below 32 */
+    expect_malformed("5f6161ff", ATEA_ERR_CBOR_MALFORMED);   /* text chunk in a byte string */
     expect_malformed("5f5f40ffff", ATEA_ERR_CBOR_MALFORMED); /* nested indefinite chunk */
-    expect_malformed("bf01ff", ATEA_ERR_CBOR_MALFORMED);   /* map key without a value */
+    expect_malformed("bf01ff", ATEA_ERR_CBOR_MALFORMED);     /* map key without a value */
     /* text strings must be UTF-8 (RFC 8949 §5.3.1) */
-    expect_malformed("62c328", ATEA_ERR_CBOR_UTF8);       /* bad continuation */
-    expect_malformed("62c080", ATEA_ERR_CBOR_UTF8);       /* overlong NUL */
-    expect_malformed("63eda080", ATEA_ERR_CBOR_UTF8);     /* surrogate */
-    expect_malformed("64f4908080", ATEA_ERR_CBOR_UTF8);   /* above U+10FFFF */
-    expect_malformed("62e6b0", ATEA_ERR_CBOR_UTF8);       /* sequence cut short */
+    expect_malformed("62c328", ATEA_ERR_CBOR_UTF8);         /* bad continuation */
+    expect_malformed("62c080", ATEA_ERR_CBOR_UTF8);         /* overlong NUL */
+    expect_malformed("63eda080", ATEA_ERR_CBOR_UTF8);       /* surrogate */
+    expect_malformed("64f4908080", ATEA_ERR_CBOR_UTF8);     /* above U+10FFFF */
+    expect_malformed("62e6b0", ATEA_ERR_CBOR_UTF8);         /* sequence cut short */
     expect_malformed("7f62c3bc61c3ff", ATEA_ERR_CBOR_UTF8); /* chunk ends mid-character */
     expect_malformed("0000", ATEA_ERR_TRAILING);
     expect_malformed("", ATEA_ERR_TRUNCATED);
@@ -351,12 +375,12 @@ static void test_huge_declared_lengths(void **state)
 {
     (void)state;
     static const char *const huge[] = {
-        "5bffffffffffffffff00",  /* bstr of 2^64-1 bytes */
-        "7b7fffffffffffffff61",  /* tstr of 2^63-1 bytes */
-        "5a0001000000",          /* bstr of 65536 bytes, 1 present */
-        "9bffffffffffffffff00",  /* array of 2^64-1 elements */
-        "bb800000000000000000",  /* map of 2^63 pairs */
-        "a30102",                /* map of 3 pairs in 2 bytes */
+        "5bffffffffffffffff00", /* bstr of 2^64-1 bytes */
+        "7b7fffffffffffffff61", /* tstr of 2^63-1 bytes */
+        "5a0001000000",         /* bstr of 65536 bytes, 1 present */
+        "9bffffffffffffffff00", /* array of 2^64-1 elements */
+        "bb800000000000000000", /* map of 2^63 pairs */
+        "a30102",               /* map of 3 pairs in 2 bytes */
         "9a7fffffff",
     };
     for (size_t i = 0; i < ATEA_ARRAY_LEN(huge); i++) {
@@ -382,11 +406,15 @@ static void test_truncation_at_every_offset(void **state)
     (void)state;
     static const char *const items[] = {
         /* RFC 9999 §5.5 collection, and indefinite-length forms */
-        "a4685f5f636d77635f7478277461673a6578616d706c652e636f6d2c323032343a636f6d706f736974652d617474"
+        "a4685f5f636d77635f7478277461673a6578616d706c652e636f6d2c323032343a636f6d706f736974652d6174"
+        "74"
         "6573746572008319fde7442347da550401da6374ffe6442347da550283736170706c69636174696f6e2f65617"
         "42b6a7774432e2e2e08",
-        "bf6346756ef563416d7421ff", "5f42010243030405ff", "9f018202039f0405ffff",
-        "1b000000e8d4a51000", "fb3ff199999999999a",
+        "bf6346756ef563416d7421ff",
+        "5f42010243030405ff",
+        "9f018202039f0405ffff",
+        "1b000000e8d4a51000",
+        "fb3ff199999999999a",
     };
     for (size_t i = 0; i < ATEA_ARRAY_LEN(items); i++) {
         atea_buf b = atea_test_hex(items[i]);
