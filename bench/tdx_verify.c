@@ -112,9 +112,11 @@ static int setup(bench_ctx *b)
         .root_crl = "rootcrl.der",
     };
     memset(b, 0, sizeof(*b));
-    b->quote = atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/quote_v5_sample.dat"));
-    b->report_data = atea_test_hex("945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e"
-                                   "094aed63060cd4a4933a4dd537ed1255c9c79ecb3ed82cd1b486233e31c25c3a");
+    b->quote =
+        atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/quote_v5_sample.dat"));
+    b->report_data =
+        atea_test_hex("945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e"
+                      "094aed63060cd4a4933a4dd537ed1255c9c79ecb3ed82cd1b486233e31c25c3a");
     b->env.now = T_V5;
     b->env.expected_report_data = b->report_data.data;
     if (atea_tdx_collateral_new(&b->coll) != ATEA_OK ||

@@ -10,7 +10,7 @@
     X(ATEA_ERR_TDX_BAD_HEADER, -295,                                                               \
       "the quote is not a TDX ECDSA-P256 quote of version 4 or 5 (header or body type)")           \
     X(ATEA_ERR_TDX_BAD_CERT_DATA, -296,                                                            \
-      "the quote's certification data is not QE report data (type 6) wrapping a PCK chain "       \
+      "the quote's certification data is not QE report data (type 6) wrapping a PCK chain "        \
       "(type 5), or its sizes are inconsistent")                                                   \
     X(ATEA_ERR_TDX_BAD_COLLATERAL, -297,                                                           \
       "a collateral file (TCB info, QE identity, CRL) is malformed or lacks a required field")     \
@@ -42,14 +42,13 @@
     X(ATEA_ERR_TDX_COLLATERAL_SIGNATURE, -452,                                                     \
       "a collateral document's signature does not verify with the TCB signing certificate")        \
     X(ATEA_ERR_TDX_COLLATERAL_STALE, -453,                                                         \
-      "collateral (TCB info, QE identity, CRL or its signing certificate) is outside its "        \
-      "validity window at the verification time")                                                 \
+      "collateral (TCB info, QE identity, CRL or its signing certificate) is outside its "         \
+      "validity window at the verification time")                                                  \
     X(ATEA_ERR_TDX_COLLATERAL_MISSING, -454,                                                       \
       "collateral needed for TCB status or revocation was not supplied")                           \
     X(ATEA_ERR_TDX_COLLATERAL_MISMATCH, -455,                                                      \
       "the collateral does not describe this platform (id, FMSPC, PCE-ID or TDX module)")          \
-    X(ATEA_ERR_TDX_TCB_NO_MATCH, -456,                                                             \
-      "no TCB level in the TCB info matches the platform's SVNs")                                  \
+    X(ATEA_ERR_TDX_TCB_NO_MATCH, -456, "no TCB level in the TCB info matches the platform's SVNs") \
     X(ATEA_ERR_TDX_TCB_STATUS, -457, "the platform's TCB status is not UpToDate")                  \
     X(ATEA_ERR_TDX_TD_ATTRIBUTES, -458,                                                            \
       "the TD runs in debug mode or with non-zero SEAM attributes")                                \

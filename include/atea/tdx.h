@@ -53,7 +53,7 @@
 extern "C" {
 #endif
 
-#define ATEA_TDX_MAX_QUOTE_SIZE (64 * 1024)  /* real quotes are ~5 KiB; padded ones up to 8 KiB */
+#define ATEA_TDX_MAX_QUOTE_SIZE (64 * 1024) /* real quotes are ~5 KiB; padded ones up to 8 KiB */
 #define ATEA_TDX_MAX_CERT_DATA_SIZE (32 * 1024)
 #define ATEA_TDX_MAX_QE_AUTH_DATA 512
 #define ATEA_TDX_MR_LEN 48
@@ -99,15 +99,15 @@ typedef struct atea_tdx_quote {
     uint8_t user_data[20];
     uint16_t body_type; /* 2 for v4 */
     atea_tdx_td_body body;
-    atea_slice signed_region;     /* header || (v5: type || size) || body */
-    uint8_t signature[64];        /* ECDSA P-256 r || s, big-endian */
-    uint8_t attestation_key[64];  /* X || Y, big-endian */
-    atea_slice qe_report_raw;     /* the 384 signed bytes */
+    atea_slice signed_region;    /* header || (v5: type || size) || body */
+    uint8_t signature[64];       /* ECDSA P-256 r || s, big-endian */
+    uint8_t attestation_key[64]; /* X || Y, big-endian */
+    atea_slice qe_report_raw;    /* the 384 signed bytes */
     atea_tdx_qe_report qe_report;
     uint8_t qe_report_signature[64];
     atea_slice qe_auth_data;
-    atea_slice pck_chain_pem;     /* the PEM bytes, trailing NULs stripped */
-    size_t trailing_len;          /* bytes after the signature data (tolerated, not signed) */
+    atea_slice pck_chain_pem; /* the PEM bytes, trailing NULs stripped */
+    size_t trailing_len;      /* bytes after the signature data (tolerated, not signed) */
 } atea_tdx_quote;
 
 /*
@@ -130,8 +130,8 @@ typedef struct atea_tdx_collateral atea_tdx_collateral;
  * lines "<key> = <file name>" with keys tcb_info, qe_identity, tcb_signing_chain, pck_crl,
  * root_crl; '#' starts a comment. Explicit fields here win over the index. */
 typedef struct atea_tdx_collateral_files {
-    const char *tcb_info;          /* default "tcb_info.json" (PCS /tdx/certification/v4/tcb body) */
-    const char *qe_identity;       /* default "qe_identity.json" (PCS /tdx/.../qe/identity body) */
+    const char *tcb_info;    /* default "tcb_info.json" (PCS /tdx/certification/v4/tcb body) */
+    const char *qe_identity; /* default "qe_identity.json" (PCS /tdx/.../qe/identity body) */
     const char *tcb_signing_chain; /* default "tcb_signing_chain.pem" (TCB-Info-Issuer-Chain) */
     const char *pck_crl;           /* default "pck_crl.der" (PCS /sgx/.../pckcrl, DER or PEM) */
     const char *root_crl;          /* default "root_crl.der" (IntelSGXRootCA.der) */

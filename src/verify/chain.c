@@ -288,8 +288,8 @@ static int pinned(const uint8_t hash[32], const atea_chain_opts *opts)
 
 /* Pick the root (explicit anchor, else the chain's last certificate, which must be
  * self-signed) and require that it is pinned. *n_untrusted = certificates before the root. */
-static atea_err select_root(X509 *const *certs, size_t n, const atea_chain_opts *opts,
-                            X509 **root, size_t *n_untrusted)
+static atea_err select_root(X509 *const *certs, size_t n, const atea_chain_opts *opts, X509 **root,
+                            size_t *n_untrusted)
 {
     atea_err err = ATEA_OK;
     char subject[128];
@@ -302,22 +302,22 @@ static atea_err select_root(X509 *const *certs, size_t n, const atea_chain_opts 
     } else {
         atea_chain_subject(last, subject, sizeof(subject));
         ATEA_ENSURE_MSG(last_self_signed, ATEA_ERR_CHAIN_UNTRUSTED_ROOT,
-                        "%s: chain ends at '%s', which is not a self-signed root",
-                        opts->what, subject);
+                        "%s: chain ends at '%s', which is not a self-signed root", opts->what,
+                        subject);
         *root = last;
         *n_untrusted = n - 1;
     }
     ATEA_TRY(atea_chain_cert_sha256(*root, hash));
     atea_chain_subject(*root, subject, sizeof(subject));
     ATEA_ENSURE_MSG(pinned(hash, opts), ATEA_ERR_CHAIN_UNTRUSTED_ROOT,
-                    "%s: root '%s' (SHA-256 %02x%02x%02x%02x...) is not a pinned root",
-                    opts->what, subject, hash[0], hash[1], hash[2], hash[3]);
+                    "%s: root '%s' (SHA-256 %02x%02x%02x%02x...) is not a pinned root", opts->what,
+                    subject, hash[0], hash[1], hash[2], hash[3]);
 out:
     return err;
 }
 
 static atea_err build_stacks(X509 *const *certs, size_t n_untrusted, const atea_chain_opts *opts,
-                             STACK_OF(X509) **untrusted, STACK_OF(X509_CRL) **crls)
+                             STACK_OF(X509) * *untrusted, STACK_OF(X509_CRL) * *crls)
 {
     atea_err err = ATEA_OK;
     *untrusted = sk_X509_new_null();
@@ -377,10 +377,9 @@ atea_err atea_chain_verify(X509 *const *certs, size_t n, const atea_chain_opts *
     X509_VERIFY_PARAM_set_time(param, (time_t)opts->now);
     if (crls != NULL) {
         X509_STORE_CTX_set0_crls(ctx, crls);
-        X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK |
-                                               ((opts->flags & ATEA_CHAIN_CRL_CHECK_ALL)
-                                                    ? X509_V_FLAG_CRL_CHECK_ALL
-                                                    : 0));
+        X509_VERIFY_PARAM_set_flags(
+            param, X509_V_FLAG_CRL_CHECK |
+                       ((opts->flags & ATEA_CHAIN_CRL_CHECK_ALL) ? X509_V_FLAG_CRL_CHECK_ALL : 0));
     }
     if (X509_verify_cert(ctx) != 1) {
         int e = X509_STORE_CTX_get_error(ctx);

@@ -36,18 +36,18 @@
 typedef struct atea_chain_opts {
     const uint8_t (*root_pins)[32]; /* SHA-256 of the DER of each acceptable root */
     size_t root_pin_count;
-    X509 *anchor;  /* trust anchor if the chain does not carry its root, else NULL */
-    int64_t now;   /* verification time, seconds since the epoch */
+    X509 *anchor;          /* trust anchor if the chain does not carry its root, else NULL */
+    int64_t now;           /* verification time, seconds since the epoch */
     X509_CRL *const *crls; /* optional; NULL / 0 = no revocation check */
     size_t crl_count;
-    unsigned flags;    /* ATEA_CHAIN_* */
-    const char *what;  /* "TDX PCK chain": names the chain in failure details */
+    unsigned flags;   /* ATEA_CHAIN_* */
+    const char *what; /* "TDX PCK chain": names the chain in failure details */
 } atea_chain_opts;
 
 /* What was tolerated under the SOFT flags; the caller turns it into WARNING reasons. */
 typedef struct atea_chain_result {
-    int cert_time_soft; /* a certificate was outside its validity window */
-    int crl_time_soft;  /* a CRL was outside its validity window */
+    int cert_time_soft;    /* a certificate was outside its validity window */
+    int crl_time_soft;     /* a CRL was outside its validity window */
     char soft_detail[200]; /* subject (or CRL issuer) and what was outside the window */
 } atea_chain_result;
 
@@ -56,12 +56,12 @@ typedef struct atea_chain_result {
  * result may be NULL. Returns
  *   ATEA_ERR_CHAIN_UNTRUSTED_ROOT  the root is absent, not self-signed, or not pinned
  *   ATEA_ERR_CHAIN_BAD_SIGNATURE   a signature in the chain does not verify
- *   ATEA_ERR_CHAIN_VALIDITY        a certificate is expired / not yet valid (without SOFT_CERT_TIME)
- *   ATEA_ERR_CHAIN_REVOKED         a certificate is listed in its issuer's CRL
- *   ATEA_ERR_CHAIN_CRL             a needed CRL is missing, badly signed, or stale (without SOFT_CRL_TIME)
- *   ATEA_ERR_CHAIN_INVALID         anything else OpenSSL rejects (CA flags, path length, ...)
- *   ATEA_ERR_INVALID_ARG, ATEA_ERR_TOO_LARGE (more than ATEA_CHAIN_MAX_CERTS), ATEA_ERR_NO_MEMORY
- * Details name the certificate subject and OpenSSL's reason.
+ *   ATEA_ERR_CHAIN_VALIDITY        a certificate is expired / not yet valid (without
+ * SOFT_CERT_TIME) ATEA_ERR_CHAIN_REVOKED         a certificate is listed in its issuer's CRL
+ *   ATEA_ERR_CHAIN_CRL             a needed CRL is missing, badly signed, or stale (without
+ * SOFT_CRL_TIME) ATEA_ERR_CHAIN_INVALID         anything else OpenSSL rejects (CA flags, path
+ * length, ...) ATEA_ERR_INVALID_ARG, ATEA_ERR_TOO_LARGE (more than ATEA_CHAIN_MAX_CERTS),
+ * ATEA_ERR_NO_MEMORY Details name the certificate subject and OpenSSL's reason.
  */
 atea_err atea_chain_verify(X509 *const *certs, size_t n, const atea_chain_opts *opts,
                            atea_chain_result *result) ATEA_MUST_USE;

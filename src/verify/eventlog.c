@@ -64,8 +64,7 @@ static atea_err parse_spec_id(atea_slice ev, size_t base, spec_id *sid)
     atea_rd_init(&rd, ev.data, ev.len);
     rd.base = base;
     ATEA_TRY(atea_rd_copy(&rd, sig, sizeof(sig)));
-    ATEA_ENSURE_MSG(memcmp(sig, SPEC_ID_SIGNATURE, sizeof(sig)) == 0,
-                    ATEA_ERR_EVENTLOG_MALFORMED,
+    ATEA_ENSURE_MSG(memcmp(sig, SPEC_ID_SIGNATURE, sizeof(sig)) == 0, ATEA_ERR_EVENTLOG_MALFORMED,
                     "the first event is not a \"Spec ID Event03\" (not a crypto-agile log)");
     ATEA_TRY(atea_rd_u32le(&rd, &platform_class));
     ATEA_TRY(atea_rd_skip(&rd, 3)); /* spec version minor, major, errata */
@@ -105,7 +104,8 @@ static atea_err parse_header(atea_rd *rd, spec_id *sid)
     ATEA_TRY(atea_rd_u32le(rd, &type));
     ATEA_ENSURE_MSG(index == 0 && type == ATEA_EV_NO_ACTION, ATEA_ERR_EVENTLOG_MALFORMED,
                     "the first event has index %u type 0x%x (expected the EV_NO_ACTION Spec ID "
-                    "event)", index, type);
+                    "event)",
+                    index, type);
     ATEA_TRY(atea_rd_skip(rd, 20));
     size_t base = atea_rd_pos(rd) + 4;
     ATEA_TRY(event_data(rd, &data));
@@ -124,8 +124,7 @@ static size_t bank_size(const spec_id *sid, uint16_t alg)
     return 0;
 }
 
-static atea_err parse_event2(atea_rd *rd, const spec_id *sid, uint16_t alg,
-                             atea_eventlog_event *ev)
+static atea_err parse_event2(atea_rd *rd, const spec_id *sid, uint16_t alg, atea_eventlog_event *ev)
 {
     atea_err err = ATEA_OK;
     uint32_t count = 0;

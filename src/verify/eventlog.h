@@ -32,12 +32,12 @@
 #define ATEA_EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
 
 typedef struct atea_eventlog_event {
-    size_t offset;        /* of the event in the log */
-    uint32_t index;       /* PCR index, or CC MR index in a CCEL */
+    size_t offset;  /* of the event in the log */
+    uint32_t index; /* PCR index, or CC MR index in a CCEL */
     uint32_t type;
     const uint8_t *digest; /* the digest of the requested bank */
     size_t digest_len;
-    atea_slice data;      /* the event data */
+    atea_slice data; /* the event data */
 } atea_eventlog_event;
 
 /* Called for every TCG_PCR_EVENT2 (not for the Spec ID header). A failure stops the parse. */

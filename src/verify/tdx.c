@@ -36,7 +36,9 @@ typedef struct body_claim {
 } body_claim;
 
 #define BODY_FIELD(name, field)                                                                    \
-    {name, offsetof(atea_tdx_td_body, field), sizeof(((atea_tdx_td_body *)0)->field)}
+    {                                                                                              \
+        name, offsetof(atea_tdx_td_body, field), sizeof(((atea_tdx_td_body *)0)->field)            \
+    }
 
 static const body_claim BODY_CLAIMS[] = {
     BODY_FIELD("mrtd", mrtd),
@@ -96,8 +98,8 @@ static atea_err check_qe_signature(tdx_verify_ctx *v, const atea_tdx_quote *q)
         goto out;
     }
     v->pck->qe_verified = 0;
-    ATEA_TRY(atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature,
-                                   q->qe_report_raw.data, q->qe_report_raw.len, &valid));
+    ATEA_TRY(atea__tdx_p256_verify(v->pck->leaf_key, q->qe_report_signature, q->qe_report_raw.data,
+                                   q->qe_report_raw.len, &valid));
     ATEA_ENSURE_MSG(valid && q->qe_report_raw.len == 384, ATEA_ERR_TDX_QE_REPORT_SIGNATURE,
                     "the QE report signature does not verify with the PCK certificate's key");
     memcpy(seen, q->qe_report_raw.data, 384);
@@ -131,8 +133,9 @@ atea_err atea__tdx_qe_pinned(const atea_tdx_qe_report *qe)
                         qe->isvprodid == TD_QE_ISVPRODID,
                     ATEA_ERR_TDX_QE_IDENTITY,
                     "QE MRSIGNER %02x%02x%02x%02x.. ISVPRODID %u is not Intel's TD QE "
-                    "(dc9e2a7c.., 2)", qe->mrsigner[0], qe->mrsigner[1], qe->mrsigner[2],
-                    qe->mrsigner[3], qe->isvprodid);
+                    "(dc9e2a7c.., 2)",
+                    qe->mrsigner[0], qe->mrsigner[1], qe->mrsigner[2], qe->mrsigner[3],
+                    qe->isvprodid);
 out:
     return err;
 }
@@ -152,17 +155,18 @@ static atea_err check_qe(tdx_verify_ctx *v, const atea_tdx_quote *q)
                     EVP_DigestUpdate(md, q->qe_auth_data.data, q->qe_auth_data.len) == 1 &&
                     EVP_DigestFinal_ex(md, expect, NULL) == 1,
                 ATEA_ERR_INTERNAL);
-    ATEA_ENSURE_MSG(atea_ct_equal(expect, qe->report_data, sizeof(expect)),
-                    ATEA_ERR_TDX_QE_BINDING,
+    ATEA_ENSURE_MSG(atea_ct_equal(expect, qe->report_data, sizeof(expect)), ATEA_ERR_TDX_QE_BINDING,
                     "QE REPORTDATA is not SHA-256(attestation key || %zu bytes of QE auth data) "
-                    "|| 32 zero bytes", q->qe_auth_data.len);
+                    "|| 32 zero bytes",
+                    q->qe_auth_data.len);
     ATEA_TRY(atea__tdx_qe_pinned(qe));
     ATEA_TRY(atea_appraisal_claim_bytes(v->out, TDX_SUBMOD, "qe_mrsigner", qe->mrsigner,
                                         sizeof(qe->mrsigner)));
     ATEA_TRY(atea_appraisal_claim_int(v->out, TDX_SUBMOD, "qe_isvsvn", qe->isvsvn));
     ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
                               "QE report signed by the PCK key, bound to the attestation key, "
-                              "from Intel's TD QE (ISVSVN %u)", qe->isvsvn));
+                              "from Intel's TD QE (ISVSVN %u)",
+                              qe->isvsvn));
 out:
     EVP_MD_CTX_free(md);
     return err;
@@ -179,7 +183,8 @@ static atea_err check_quote_signature(tdx_verify_ctx *v, const atea_tdx_quote *q
                                    &valid));
     ATEA_ENSURE_MSG(valid, ATEA_ERR_TDX_QUOTE_SIGNATURE,
                     "the quote signature over bytes 0..%zu does not verify with the attestation "
-                    "key", q->signed_region.len - 1);
+                    "key",
+                    q->signed_region.len - 1);
     ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
                               "quote signature verified (%zu signed bytes)", q->signed_region.len));
 out:
@@ -196,12 +201,13 @@ static atea_err check_report_data(tdx_verify_ctx *v, const atea_tdx_quote *q)
                                   "belong to this connection"));
         goto out;
     }
-    ATEA_ENSURE_MSG(atea_ct_equal(q->body.report_data, v->env->expected_report_data,
-                                  ATEA_TDX_REPORT_DATA_LEN),
-                    ATEA_ERR_TDX_REPORT_DATA,
-                    "REPORTDATA does not match the binder for this connection (quote has "
-                    "%02x%02x%02x%02x..)", q->body.report_data[0], q->body.report_data[1],
-                    q->body.report_data[2], q->body.report_data[3]);
+    ATEA_ENSURE_MSG(
+        atea_ct_equal(q->body.report_data, v->env->expected_report_data, ATEA_TDX_REPORT_DATA_LEN),
+        ATEA_ERR_TDX_REPORT_DATA,
+        "REPORTDATA does not match the binder for this connection (quote has "
+        "%02x%02x%02x%02x..)",
+        q->body.report_data[0], q->body.report_data[1], q->body.report_data[2],
+        q->body.report_data[3]);
     ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_AFFIRMING, ATEA_OK,
                               "REPORTDATA matches the binder for this connection"));
 out:
@@ -261,8 +267,8 @@ void atea__tdx_record_failure(atea_appraisal *out, atea_err failure, const char 
     atea_err recorded = atea_appraisal_add_reason(out, TDX_SUBMOD, ATEA_EAR_CONTRAINDICATED,
                                                   failure, "%s%s", prefix, detail);
     if (recorded == ATEA_OK && tvector_category != NULL) {
-        recorded = atea_appraisal_tvector(out, TDX_SUBMOD, tvector_category,
-                                          ATEA_EAR_CONTRAINDICATED);
+        recorded =
+            atea_appraisal_tvector(out, TDX_SUBMOD, tvector_category, ATEA_EAR_CONTRAINDICATED);
     }
     (void)recorded;
     (void)atea__err_set(failure, __FILE__, __LINE__, "%s", detail);

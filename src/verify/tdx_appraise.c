@@ -33,7 +33,8 @@ static atea_err check_window(tdx_verify_ctx *v, const char *what, int64_t from, 
         iso_time(now, n);
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_STALE,
                                   "%s is valid from %s to %s, not at %s: fetch current "
-                                  "collateral from Intel PCS", what, f, u, n));
+                                  "collateral from Intel PCS",
+                                  what, f, u, n));
     }
 out:
     return err;
@@ -118,17 +119,18 @@ static atea_err appraise_tcb(tdx_verify_ctx *v, const atea_tdx_quote *q,
         ATEA_TRY(atea__tdx_reason(
             v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_MISMATCH,
             "the TCB info is for FMSPC %02x%02x%02x%02x%02x%02x, this platform has "
-            "%02x%02x%02x%02x%02x%02x: TCB status not evaluated", info->fmspc[0], info->fmspc[1],
-            info->fmspc[2], info->fmspc[3], info->fmspc[4], info->fmspc[5], pck->fmspc[0],
-            pck->fmspc[1], pck->fmspc[2], pck->fmspc[3], pck->fmspc[4], pck->fmspc[5]));
+            "%02x%02x%02x%02x%02x%02x: TCB status not evaluated",
+            info->fmspc[0], info->fmspc[1], info->fmspc[2], info->fmspc[3], info->fmspc[4],
+            info->fmspc[5], pck->fmspc[0], pck->fmspc[1], pck->fmspc[2], pck->fmspc[3],
+            pck->fmspc[4], pck->fmspc[5]));
         goto out;
     }
     ATEA_TRY(check_window(v, "the TCB info", info->issue_date, info->next_update));
     ATEA_TRY(atea__tdx_tcb_evaluate(info, pck, &q->body, &res));
     if (have_qe) {
         res.status = atea__tdx_converge_qe(res.status, qe_res->status);
-        for (size_t i = 0; i < qe_res->advisories.count && res.advisories.count < TDX_MAX_ADVISORIES;
-             i++) {
+        for (size_t i = 0;
+             i < qe_res->advisories.count && res.advisories.count < TDX_MAX_ADVISORIES; i++) {
             memcpy(res.advisories.ids[res.advisories.count++], qe_res->advisories.ids[i],
                    TDX_ADVISORY_ID_MAX);
         }
@@ -155,8 +157,8 @@ atea_err atea__tdx_appraise_collateral(tdx_verify_ctx *v, const atea_tdx_quote *
         goto out;
     }
     if (v->coll->signing_cert.present) {
-        ATEA_TRY(check_window(v, "the Intel SGX TCB Signing certificate", v->coll->signing_cert.from,
-                              v->coll->signing_cert.until));
+        ATEA_TRY(check_window(v, "the Intel SGX TCB Signing certificate",
+                              v->coll->signing_cert.from, v->coll->signing_cert.until));
     }
     ATEA_TRY(appraise_qe(v, q, &qe_res, &have_qe));
     ATEA_TRY(appraise_tcb(v, q, &qe_res, have_qe));

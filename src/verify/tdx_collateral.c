@@ -130,12 +130,14 @@ static atea_err check_doc_signature(const signed_doc *d, X509 *signer)
     int valid = 0;
     ATEA_ENSURE_MSG(signer != NULL, ATEA_ERR_TDX_COLLATERAL_MISSING,
                     "%s is present but the TCB signing chain is not: its signature cannot be "
-                    "checked", d->what);
+                    "checked",
+                    d->what);
     ATEA_TRY(atea__tdx_p256_verify(X509_get0_pubkey(signer), d->sj.signature, d->sj.body.data,
                                    d->sj.body.len, &valid));
     ATEA_ENSURE_MSG(valid, ATEA_ERR_TDX_COLLATERAL_SIGNATURE,
                     "the signature of %s (over %zu bytes of \"%s\") does not verify with the "
-                    "Intel SGX TCB Signing certificate", d->what, d->sj.body.len, d->key);
+                    "Intel SGX TCB Signing certificate",
+                    d->what, d->sj.body.len, d->key);
 out:
     return err;
 }
@@ -206,11 +208,10 @@ typedef struct name_set {
     char names[5][NAME_MAX_LEN + 1];
 } name_set;
 
-static const char *const INDEX_KEYS[5] = {"tcb_info", "qe_identity", "tcb_signing_chain",
-                                          "pck_crl", "root_crl"};
-static const char *const DEFAULT_NAMES[5] = {"tcb_info.json", "qe_identity.json",
-                                             "tcb_signing_chain.pem", "pck_crl.der",
-                                             "root_crl.der"};
+static const char *const INDEX_KEYS[5] = {"tcb_info", "qe_identity", "tcb_signing_chain", "pck_crl",
+                                          "root_crl"};
+static const char *const DEFAULT_NAMES[5] = {
+    "tcb_info.json", "qe_identity.json", "tcb_signing_chain.pem", "pck_crl.der", "root_crl.der"};
 
 /* Read dir/name whole (at most ATEA_TDX_MAX_COLLATERAL_FILE bytes); *present = 0 if absent. */
 static atea_err read_file(const char *dir, const char *name, size_t cap, atea_buf *out,
@@ -265,8 +266,8 @@ static atea_err next_line(atea_rd *rd, atea_slice *line)
 {
     atea_err err = ATEA_OK;
     const uint8_t *nl = memchr(atea_rd_ptr(rd), '\n', atea_rd_left(rd));
-    ATEA_TRY(atea_rd_slice(rd, nl != NULL ? (size_t)(nl - atea_rd_ptr(rd)) : atea_rd_left(rd),
-                           line));
+    ATEA_TRY(
+        atea_rd_slice(rd, nl != NULL ? (size_t)(nl - atea_rd_ptr(rd)) : atea_rd_left(rd), line));
     if (nl != NULL) {
         ATEA_TRY(atea_rd_skip(rd, 1));
     }
@@ -356,8 +357,7 @@ static atea_err resolve_names(const char *dir, const atea_tdx_collateral_files *
     ATEA_TRY(read_index(dir, names));
     if (files != NULL) {
         const char *explicit_names[5] = {files->tcb_info, files->qe_identity,
-                                         files->tcb_signing_chain, files->pck_crl,
-                                         files->root_crl};
+                                         files->tcb_signing_chain, files->pck_crl, files->root_crl};
         for (size_t i = 0; i < 5; i++) {
             if (explicit_names[i] != NULL) {
                 ATEA_ENSURE_MSG(strlen(explicit_names[i]) <= NAME_MAX_LEN, ATEA_ERR_INVALID_ARG,

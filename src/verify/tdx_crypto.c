@@ -49,18 +49,17 @@ atea_err atea__tdx_p256_key(const uint8_t xy[64], EVP_PKEY **key)
     *key = NULL;
     bld = OSSL_PARAM_BLD_new();
     ATEA_ENSURE_ALLOC(bld);
-    ATEA_ENSURE(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) &&
-                    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point,
-                                                     sizeof(point)),
-                ATEA_ERR_NO_MEMORY);
+    ATEA_ENSURE(
+        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) &&
+            OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point)),
+        ATEA_ERR_NO_MEMORY);
     params = OSSL_PARAM_BLD_to_param(bld);
     ATEA_ENSURE_ALLOC(params);
     ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     ATEA_ENSURE_ALLOC(ctx);
     ATEA_ENSURE(EVP_PKEY_fromdata_init(ctx) == 1, ATEA_ERR_INTERNAL);
     ATEA_ENSURE_MSG(EVP_PKEY_fromdata(ctx, key, EVP_PKEY_PUBLIC_KEY, params) == 1 && *key != NULL,
-                    ATEA_ERR_TDX_QUOTE_SIGNATURE,
-                    "the attestation key is not a point on P-256");
+                    ATEA_ERR_TDX_QUOTE_SIGNATURE, "the attestation key is not a point on P-256");
 out:
     EVP_PKEY_CTX_free(ctx);
     OSSL_PARAM_free(params);
@@ -258,10 +257,10 @@ atea_err atea__tdx_pck_info_der(const uint8_t *der, size_t len, tdx_pck_info *in
         ATEA_TRY(atea_rd_end(&item));
     }
     /* TCB .2.1..2.18, PCE-ID .3, FMSPC .4 must all be present */
-    ATEA_ENSURE_MSG(tcb_seen == 0x7fffeu && (top_seen & 0x1c) == 0x1c,
-                    ATEA_ERR_TDX_PCK_EXTENSION,
+    ATEA_ENSURE_MSG(tcb_seen == 0x7fffeu && (top_seen & 0x1c) == 0x1c, ATEA_ERR_TDX_PCK_EXTENSION,
                     "SGX extension lacks TCB components, PCESVN, CPUSVN, PCE-ID or FMSPC "
-                    "(items 0x%x, TCB 0x%x)", top_seen, tcb_seen);
+                    "(items 0x%x, TCB 0x%x)",
+                    top_seen, tcb_seen);
 out:
     return err;
 }

@@ -102,12 +102,12 @@ static atea_err add_claims(atea_appraisal *out, const replay_state *st, size_t c
     char text[CMDLINE_MAX + 1];
     ATEA_TRY(atea_appraisal_claim_int(out, TDX_SUBMOD, "eventlog_events", (int64_t)count));
     if (st->kernel != NULL) {
-        ATEA_TRY(atea_appraisal_claim_bytes(out, TDX_SUBMOD, "eventlog_kernel_digest", st->kernel,
-                                            48));
+        ATEA_TRY(
+            atea_appraisal_claim_bytes(out, TDX_SUBMOD, "eventlog_kernel_digest", st->kernel, 48));
     }
     if (st->initrd != NULL) {
-        ATEA_TRY(atea_appraisal_claim_bytes(out, TDX_SUBMOD, "eventlog_initrd_digest", st->initrd,
-                                            48));
+        ATEA_TRY(
+            atea_appraisal_claim_bytes(out, TDX_SUBMOD, "eventlog_initrd_digest", st->initrd, 48));
     }
     if (st->cmdline_digest != NULL) {
         ATEA_TRY(atea_appraisal_claim_bytes(out, TDX_SUBMOD, "eventlog_cmdline_digest",
@@ -136,8 +136,9 @@ static atea_err compare(const replay_state *st, const uint8_t rtmr[4][48])
     for (size_t i = 0; i < 4; i++) {
         ATEA_ENSURE_MSG(memcmp(st->rtmr[i], rtmr[i], 48) == 0, ATEA_ERR_EVENTLOG_MISMATCH,
                         "RTMR%zu replayed from the event log is %02x%02x%02x%02x.., the quote has "
-                        "%02x%02x%02x%02x..", i, st->rtmr[i][0], st->rtmr[i][1], st->rtmr[i][2],
-                        st->rtmr[i][3], rtmr[i][0], rtmr[i][1], rtmr[i][2], rtmr[i][3]);
+                        "%02x%02x%02x%02x..",
+                        i, st->rtmr[i][0], st->rtmr[i][1], st->rtmr[i][2], st->rtmr[i][3],
+                        rtmr[i][0], rtmr[i][1], rtmr[i][2], rtmr[i][3]);
     }
 out:
     return err;

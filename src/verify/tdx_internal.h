@@ -124,9 +124,8 @@ typedef struct tdx_signed_json {
  * Returns ATEA_ERR_TDX_BAD_COLLATERAL, ATEA_ERR_TOO_LARGE.
  */
 struct json_t;
-atea_err atea__tdx_json_signed(const uint8_t *doc, size_t len, const char *key,
-                               tdx_signed_json *sj, struct json_t **root,
-                               struct json_t **obj) ATEA_MUST_USE;
+atea_err atea__tdx_json_signed(const uint8_t *doc, size_t len, const char *key, tdx_signed_json *sj,
+                               struct json_t **root, struct json_t **obj) ATEA_MUST_USE;
 
 /* Parse the tcbInfo / enclaveIdentity objects (jansson). ATEA_ERR_TDX_BAD_COLLATERAL. */
 atea_err atea__tdx_parse_tcb_info(struct json_t *obj, tdx_tcb_info *info) ATEA_MUST_USE;

@@ -189,8 +189,8 @@ out:
     return err;
 }
 
-atea_err atea__tdx_json_signed(const uint8_t *doc, size_t len, const char *key,
-                               tdx_signed_json *sj, json_t **root, json_t **obj)
+atea_err atea__tdx_json_signed(const uint8_t *doc, size_t len, const char *key, tdx_signed_json *sj,
+                               json_t **root, json_t **obj)
 {
     atea_err err = ATEA_OK;
     json_error_t jerr;

@@ -62,8 +62,8 @@ static int crls_fresh(const atea_tdx_collateral *coll, int64_t now)
 }
 
 /* Full verification of the chain into a (not yet cached) entry. */
-static atea_err verify_chain(const atea_tdx_quote *q, const atea_tdx_collateral *coll,
-                             int64_t now, tdx_pck_cache_entry *e, size_t *crl_count)
+static atea_err verify_chain(const atea_tdx_quote *q, const atea_tdx_collateral *coll, int64_t now,
+                             tdx_pck_cache_entry *e, size_t *crl_count)
 {
     atea_err err = ATEA_OK;
     X509 *certs[ATEA_CHAIN_MAX_CERTS] = {0};
@@ -149,7 +149,8 @@ atea_err atea__tdx_pck_chain(tdx_verify_ctx *v, const atea_tdx_quote *q)
     } else if (!e->crl_fresh) {
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_STALE,
                                   "revocation was checked against a stale CRL: %s; fetch a "
-                                  "current PCK CRL and root CRL", e->crl_soft_detail));
+                                  "current PCK CRL and root CRL",
+                                  e->crl_soft_detail));
     } else if (crl_count == 1) {
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_MISSING,
                                   "no root CRL: revocation of the PCK CA was not checked"));

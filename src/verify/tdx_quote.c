@@ -84,8 +84,8 @@ static atea_err parse_any_body(atea_rd *rd, atea_tdx_quote *q)
                         q->body_type);
         uint32_t want = q->body_type == TDX_BODY_TYPE_TDX15 ? TDX_BODY_V15_LEN : TDX_BODY_V10_LEN;
         ATEA_ENSURE_MSG(body_size == want, ATEA_ERR_TDX_BAD_HEADER,
-                        "v5 body type %u declares %u bytes (expected %u)", q->body_type,
-                        body_size, want);
+                        "v5 body type %u declares %u bytes (expected %u)", q->body_type, body_size,
+                        want);
     }
     ATEA_TRY(atea_rd_sub(rd, body_size, &body));
     ATEA_TRY(parse_body(&body, q->body_type == TDX_BODY_TYPE_TDX15, &q->body));
@@ -134,8 +134,8 @@ static atea_err open_cert_data(atea_rd *rd, uint16_t want_type, atea_rd *data)
                     "certification data of %u bytes at offset %zu exceeds %d", size, at,
                     ATEA_TDX_MAX_CERT_DATA_SIZE);
     ATEA_ENSURE_MSG(size == atea_rd_left(rd), ATEA_ERR_TDX_BAD_CERT_DATA,
-                    "certification data type %u at offset %zu declares %u bytes, %zu remain",
-                    type, at, size, atea_rd_left(rd));
+                    "certification data type %u at offset %zu declares %u bytes, %zu remain", type,
+                    at, size, atea_rd_left(rd));
     ATEA_TRY(atea_rd_sub(rd, size, data));
 out:
     return err;

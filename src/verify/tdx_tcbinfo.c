@@ -81,7 +81,8 @@ static atea_err get_array(json_t *obj, const char *key, size_t min, size_t max, 
     ATEA_ENSURE_MSG(json_is_array(*arr), ATEA_ERR_TDX_BAD_COLLATERAL,
                     "collateral \"%s\" is not an array", key);
     size_t n = json_array_size(*arr);
-    ATEA_ENSURE_MSG(n >= min && n <= max, n > max ? ATEA_ERR_TOO_LARGE : ATEA_ERR_TDX_BAD_COLLATERAL,
+    ATEA_ENSURE_MSG(n >= min && n <= max,
+                    n > max ? ATEA_ERR_TOO_LARGE : ATEA_ERR_TDX_BAD_COLLATERAL,
                     "collateral \"%s\" has %zu entries (allowed %zu..%zu)", key, n, min, max);
 out:
     return err;
@@ -135,7 +136,8 @@ static atea_err get_platform_level(json_t *lvl, tdx_tcb_level *out)
     atea_err err = ATEA_OK;
     json_t *tcb = NULL;
     int64_t pcesvn = 0;
-    ATEA_ENSURE_MSG(json_is_object(lvl), ATEA_ERR_TDX_BAD_COLLATERAL, "a tcbLevel is not an object");
+    ATEA_ENSURE_MSG(json_is_object(lvl), ATEA_ERR_TDX_BAD_COLLATERAL,
+                    "a tcbLevel is not an object");
     ATEA_TRY(get_field(lvl, "tcb", &tcb));
     ATEA_TRY(get_components(tcb, "sgxtcbcomponents", out->sgx_comp));
     ATEA_TRY(get_components(tcb, "tdxtcbcomponents", out->tdx_comp));
@@ -152,7 +154,8 @@ static atea_err get_isv_level(json_t *lvl, tdx_tcb_level *out)
     atea_err err = ATEA_OK;
     json_t *tcb = NULL;
     int64_t isvsvn = 0;
-    ATEA_ENSURE_MSG(json_is_object(lvl), ATEA_ERR_TDX_BAD_COLLATERAL, "a tcbLevel is not an object");
+    ATEA_ENSURE_MSG(json_is_object(lvl), ATEA_ERR_TDX_BAD_COLLATERAL,
+                    "a tcbLevel is not an object");
     ATEA_TRY(get_field(lvl, "tcb", &tcb));
     ATEA_TRY(get_int(tcb, "isvsvn", 0, 65535, &isvsvn));
     out->isvsvn = (uint16_t)isvsvn;
@@ -213,8 +216,8 @@ atea_err atea__tdx_parse_tcb_info(json_t *obj, tdx_tcb_info *info)
     ATEA_TRY(get_time(obj, "nextUpdate", &info->next_update));
     ATEA_TRY(get_hex(obj, "fmspc", info->fmspc, sizeof(info->fmspc)));
     ATEA_TRY(get_hex(obj, "pceId", info->pceid, sizeof(info->pceid)));
-    ATEA_TRY(get_int(obj, "tcbEvaluationDataNumber", 0, INT32_MAX,
-                     &info->tcb_evaluation_data_number));
+    ATEA_TRY(
+        get_int(obj, "tcbEvaluationDataNumber", 0, INT32_MAX, &info->tcb_evaluation_data_number));
     ATEA_TRY(get_field(obj, "tdxModule", &module));
     ATEA_TRY(get_module(module, 0, &info->module));
     if (json_object_get(obj, "tdxModuleIdentities") != NULL) {
@@ -253,8 +256,8 @@ atea_err atea__tdx_parse_qe_identity(json_t *obj, tdx_qe_identity *qe)
     /* MISCSELECT is a big-endian hex rendering of the u32 (Intel's schema). */
     ATEA_TRY(get_hex(obj, "miscselect", misc, sizeof(misc)));
     ATEA_TRY(get_hex(obj, "miscselectMask", misc_mask, sizeof(misc_mask)));
-    qe->miscselect = (uint32_t)misc[0] << 24 | (uint32_t)misc[1] << 16 | (uint32_t)misc[2] << 8 |
-                     misc[3];
+    qe->miscselect =
+        (uint32_t)misc[0] << 24 | (uint32_t)misc[1] << 16 | (uint32_t)misc[2] << 8 | misc[3];
     qe->miscselect_mask = (uint32_t)misc_mask[0] << 24 | (uint32_t)misc_mask[1] << 16 |
                           (uint32_t)misc_mask[2] << 8 | misc_mask[3];
     ATEA_TRY(get_hex(obj, "attributes", qe->attributes, sizeof(qe->attributes)));

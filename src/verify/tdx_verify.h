@@ -9,7 +9,7 @@ typedef struct tdx_verify_ctx {
     const atea_verify_env *env;
     atea_tdx_collateral *coll; /* may be NULL */
     atea_appraisal *out;
-    tdx_pck_cache_entry *pck;  /* the verified PCK chain (cache slot or local_pck) */
+    tdx_pck_cache_entry *pck; /* the verified PCK chain (cache slot or local_pck) */
     tdx_pck_cache_entry local_pck;
 } tdx_verify_ctx;
 

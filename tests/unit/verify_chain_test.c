@@ -392,8 +392,8 @@ static void test_intermediate_not_a_ca(void **state)
     gen_chain g;
     gen_chain_make(&g, "Test", 0, 2000000000LL);
     /* the same intermediate key and name, but basicConstraints CA:FALSE */
-    X509 *not_ca = make_cert("Test CA", g.keys[1], g.certs[2], g.keys[2], 1600000000LL,
-                             2500000000LL, 0, 0);
+    X509 *not_ca =
+        make_cert("Test CA", g.keys[1], g.certs[2], g.keys[2], 1600000000LL, 2500000000LL, 0, 0);
     X509 *chain[3] = {g.certs[0], not_ca, g.certs[2]};
     atea_chain_opts o = gen_opts(&g, 1650000000LL);
     EXPECT_ERR(atea_chain_verify(chain, 3, &o, NULL), ATEA_ERR_CHAIN_INVALID);
@@ -411,7 +411,8 @@ static void test_intermediate_not_a_ca(void **state)
 static void test_pem_parsing_is_strict(void **state)
 {
     (void)state;
-    atea_buf f = atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/intel_sgx_root_ca.pem"));
+    atea_buf f =
+        atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/intel_sgx_root_ca.pem"));
     X509 *c[ATEA_CHAIN_MAX_CERTS] = {0};
     size_t n = 0;
     uint8_t buf[4096];

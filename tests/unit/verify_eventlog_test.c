@@ -47,8 +47,8 @@ static void header(logbuf *b)
     static const uint8_t zero20[20] = {0};
     logbuf ev = {0};
     put(&ev, "Spec ID Event03", 16);
-    put32(&ev, 0);                    /* platform class */
-    put(&ev, "\x00\x02\x00\x02", 4);  /* version 2.0, errata 0, uintnSize 2 */
+    put32(&ev, 0);                   /* platform class */
+    put(&ev, "\x00\x02\x00\x02", 4); /* version 2.0, errata 0, uintnSize 2 */
     put32(&ev, 2);
     put16(&ev, ATEA_TPM_ALG_SHA256);
     put16(&ev, 32);
@@ -142,16 +142,16 @@ static void test_replay_matches(void **state)
     atea_appraisal_free(a);
     /* the unused rest of a CCEL area (0xFF) ends the log; so does 0x00 */
     memset(b.data + b.len, 0xff, 100);
-    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL,
-                                       NULL));
+    EXPECT_OK(
+        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL, NULL));
     memset(b.data + b.len, 0x00, 100);
-    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL,
-                                       NULL));
+    EXPECT_OK(
+        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL, NULL));
     /* anything else after the last event is not padding */
     b.data[b.len + 50] = 0x01;
-    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL,
-                                        NULL),
-               ATEA_ERR_EVENTLOG_MALFORMED);
+    EXPECT_ERR(
+        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL, NULL),
+        ATEA_ERR_EVENTLOG_MALFORMED);
 }
 
 static void test_tampered_log(void **state)
@@ -163,7 +163,7 @@ static void test_tampered_log(void **state)
     uint8_t initrd[48];
     build_log(&b, rtmr, kernel, initrd);
     /* replay sees digests, not event data: flip one byte of the kernel event's SHA-384 */
-    size_t kernel_event = b.boundaries[3]; /* the kernel event starts where shim's ends */
+    size_t kernel_event = b.boundaries[3];  /* the kernel event starts where shim's ends */
     b.data[kernel_event + 12 + 2 + 5] ^= 1; /* SHA-384 digest of the kernel event */
     atea_appraisal *a = NULL;
     EXPECT_OK(atea_appraisal_new(&a));
@@ -224,8 +224,8 @@ static void test_truncated_log(void **state)
         }
     }
     /* a cut at an event boundary is a well-formed but shorter log: replay shows it */
-    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.boundaries[b.nb - 2],
-                                        (const uint8_t(*)[48])rtmr, NULL, NULL),
+    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.boundaries[b.nb - 2], (const uint8_t(*)[48])rtmr,
+                                        NULL, NULL),
                ATEA_ERR_EVENTLOG_MISMATCH);
 }
 
@@ -265,7 +265,7 @@ static void test_malformed_logs(void **state)
     /* an event size over the cap */
     memcpy(c, b.data, b.len);
     size_t size_at = b.boundaries[1] - 8 - 4; /* first event's data is "firmware" (8 bytes) */
-    c[size_at + 2] = 0x10;                   /* 0x100008 bytes */
+    c[size_at + 2] = 0x10;                    /* 0x100008 bytes */
     EXPECT_ERR(atea_eventlog_parse(c, b.len, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL),
                ATEA_ERR_TOO_LARGE);
     free(c);
@@ -302,10 +302,8 @@ static void test_event_count_cap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_replay_matches),
-        cmocka_unit_test(test_tampered_log),
-        cmocka_unit_test(test_truncated_log),
-        cmocka_unit_test(test_malformed_logs),
+        cmocka_unit_test(test_replay_matches),  cmocka_unit_test(test_tampered_log),
+        cmocka_unit_test(test_truncated_log),   cmocka_unit_test(test_malformed_logs),
         cmocka_unit_test(test_event_count_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

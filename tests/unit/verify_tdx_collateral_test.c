@@ -1,4 +1,5 @@
-/* TDX collateral: signed JSON spans, signing chain, windows, CRLs, TCB status, directory loading. */
+/* TDX collateral: signed JSON spans, signing chain, windows, CRLs, TCB status, directory loading.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #define V5_FILE DIR_REL "/quote_v5_sample.dat"
 #define T_V4 1687219200LL   /* 2023-06-20T00:00:00Z */
 #define T_V5 1770681600LL   /* 2026-02-10T00:00:00Z */
-#define V4_TCB_LEVELS 2 /* UpToDate, OutOfDate */
+#define V4_TCB_LEVELS 2     /* UpToDate, OutOfDate */
 #define T_2034 2019686400LL /* after the v5 PCK leaf's notAfter (2033-01-27) */
 
 static const atea_tdx_collateral_files V4_FILES = {
@@ -363,7 +364,8 @@ static void test_tcb_info_content(void **state)
         {"\"id\":\"TDX\"", "\"id\":\"SGX\"", "id"},
         {"\"version\":3", "\"version\":2", "version"},
         {"\"fmspc\":\"50806f000000\"", "\"fmspc\":\"50806f0000\"", "fmspc"},
-        {"\"issueDate\":\"2023-06-18T08:42:58Z\"", "\"issueDate\":\"2023-13-18T08:42:58Z\"", "date"},
+        {"\"issueDate\":\"2023-06-18T08:42:58Z\"", "\"issueDate\":\"2023-13-18T08:42:58Z\"",
+         "date"},
         {"\"tcbStatus\":\"UpToDate\"", "\"tcbStatus\":\"Fine\"", "status"},
         {"\"pcesvn\":11", "\"pcesvn\":-1", "pcesvn"},
         {"\"svn\":5", "\"svn\":256", "svn"},
@@ -501,7 +503,10 @@ static void test_collateral_dir_through_env(void **state)
     }
     /* TCB info without its signing chain: verified without collateral, with a warning */
     const char *const no_chain[5][2] = {{"tcb_info.json", "sample_tcbinfo_response_v5"},
-                                        {NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+                                        {NULL, NULL},
+                                        {NULL, NULL},
+                                        {NULL, NULL},
+                                        {NULL, NULL}};
     char dir[] = "/tmp/atea-tdx-coll-XXXXXX";
     make_dir(dir, no_chain, 0);
     atea_verify_env env = {0};

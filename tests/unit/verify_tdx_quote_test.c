@@ -23,11 +23,14 @@
 
 /* README values. */
 #define V4_REPORTDATA                                                                              \
-    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467dacead6f0c87a6d766c66f6f29f8acb281f1113"
+    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467dac" \
+    "ead6f0c87a6d766c66f6f29f8acb281f1113"
 #define V4_MRTD                                                                                    \
-    "6363b8043668a3ad953278e10389574d326c6749fb78aa810ecd9336923db86f22fc00b8dcd404bc10d5e119d7215cbb"
+    "6363b8043668a3ad953278e10389574d326c6749fb78aa810ecd9336923db86f22fc00b8dcd404bc10d5e119d721" \
+    "5cbb"
 #define V5_REPORTDATA                                                                              \
-    "945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e094aed63060cd4a4933a4dd537ed1255c9c79ecb3ed82cd1b486233e31c25c3a"
+    "945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e094aed63060cd4a4933a4dd537ed" \
+    "1255c9c79ecb3ed82cd1b486233e31c25c3a"
 #define QE_AUTH_DATA "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 typedef struct fixture {
@@ -182,7 +185,9 @@ static void test_verify_v4_without_collateral(void **state)
     assert_claim_hex(f.a, "xfam", "e71a060000000000");
     assert_claim_hex(f.a, "tee_tcb_svn", "03000400000000000000000000000000");
     assert_claim_hex(f.a, "fmspc", "50806f000000");
-    assert_claim_hex(f.a, "rtmr0", "2927da70461cd63266f43230cc1849c03ef25ebe490062a801d8fcc80af42976823adf08f833c1e50b51779c6593f32a");
+    assert_claim_hex(f.a, "rtmr0",
+                     "2927da70461cd63266f43230cc1849c03ef25ebe490062a801d8fcc80af42976823adf08f833c"
+                     "1e50b51779c6593f32a");
     assert_int_equal(claim_int(f.a, "pce_svn"), 11);
     assert_int_equal(claim_int(f.a, "qe_isvsvn"), 4);
     assert_int_equal(claim_int(f.a, "version"), 4);
@@ -476,7 +481,8 @@ static void test_pck_extension(void **state)
     atea_test_assert_hex(info.sgx_comp, 8, "0303020202010002");
     /* the extension's DER, truncated or with a trailing byte */
     ASN1_OBJECT *obj = OBJ_txt2obj("1.2.840.113741.1.13.1", 1);
-    ASN1_OCTET_STRING *ext = X509_EXTENSION_get_data(X509_get_ext(leaf, X509_get_ext_by_OBJ(leaf, obj, -1)));
+    ASN1_OCTET_STRING *ext =
+        X509_EXTENSION_get_data(X509_get_ext(leaf, X509_get_ext_by_OBJ(leaf, obj, -1)));
     const uint8_t *der = ASN1_STRING_get0_data(ext);
     size_t len = (size_t)ASN1_STRING_length(ext);
     EXPECT_OK(atea__tdx_pck_info_der(der, len, &info));
@@ -554,7 +560,8 @@ static void test_qe_auth_data_cap(void **state)
 static void test_pck_extension_absent(void **state)
 {
     (void)state;
-    atea_buf pem = atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/intel_sgx_root_ca.pem"));
+    atea_buf pem =
+        atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/intel_sgx_root_ca.pem"));
     BIO *b = BIO_new_mem_buf(pem.data, (int)pem.len);
     X509 *root = PEM_read_bio_X509(b, NULL, NULL, NULL);
     assert_non_null(root);
