@@ -7,7 +7,8 @@
  *             creation), as a verifier that sees many reports from the same chip would run;
  *   baseline  one bare OpenSSL ECDSA P-384/SHA-384 verification of the same 0x2A0 bytes, the
  *             cost floor of any SNP verifier.
- * Prints ops/s (best of 3 round-robin rounds of 1 s each) and the ratio to the baseline measured in the same run (bench/run.sh).
+ * Prints ops/s (best of 3 round-robin rounds of 1 s each) and the ratio to the baseline measured in
+ * the same run (bench/run.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,8 +63,8 @@ static int op_cached(bench_ctx *b)
 {
     atea_appraisal *a = NULL;
     int ok = atea_appraisal_new(&a) == ATEA_OK &&
-             atea_snp_verify_endorsed(&b->env, b->endorsement, b->report.data, b->report.len,
-                                      a) == ATEA_OK;
+             atea_snp_verify_endorsed(&b->env, b->endorsement, b->report.data, b->report.len, a) ==
+                 ATEA_OK;
     atea_appraisal_free(a);
     return ok;
 }
@@ -124,9 +125,10 @@ int main(void)
     };
     b.report = atea_test_read_file(
         atea_test_shared_path("testdata/evidence/sev-snp/trustee_test-report.bin"));
-    static const uint8_t rd_prefix[32] = {
-        0xec, 0x6c, 0x52, 0xd7, 0x53, 0x3c, 0xc2, 0xc4, 0xf4, 0x5b, 0xe7, 0x84, 0x9c, 0xf1, 0x12, 0xab,
-        0x82, 0xb2, 0x00, 0x9f, 0xe7, 0xbd, 0x43, 0xe7, 0x1e, 0xd0, 0x8c, 0x14, 0x40, 0x0a, 0xd7, 0xe2};
+    static const uint8_t rd_prefix[32] = {0xec, 0x6c, 0x52, 0xd7, 0x53, 0x3c, 0xc2, 0xc4,
+                                          0xf4, 0x5b, 0xe7, 0x84, 0x9c, 0xf1, 0x12, 0xab,
+                                          0x82, 0xb2, 0x00, 0x9f, 0xe7, 0xbd, 0x43, 0xe7,
+                                          0x1e, 0xd0, 0x8c, 0x14, 0x40, 0x0a, 0xd7, 0xe2};
     uint8_t report_data[64] = {0};
     memcpy(report_data, rd_prefix, sizeof(rd_prefix));
     b.env.expected_report_data = report_data;

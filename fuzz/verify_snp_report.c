@@ -36,8 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     static const uint8_t binder[64] = {1, 2, 3, 4, 5};
     atea_verify_env env = {.expected_report_data = binder, .now = 1748736000};
-    (void)!atea_snp_verify(&env, data + table_len, size - table_len, have_certs ? &certs : NULL,
-                           a);
+    (void)!atea_snp_verify(&env, data + table_len, size - table_len, have_certs ? &certs : NULL, a);
     atea_appraisal_free(a);
     return 0;
 }

@@ -46,8 +46,8 @@ extern "C" {
 
 /* Caps. Real tokens are 1..3 KiB with about 20 claims and a dozen software components. */
 #define ATEA_CCA_TOKEN_MAX_SIZE (64 * 1024)
-#define ATEA_CCA_MAX_DEPTH 8        /* CBOR nesting of a claims map with its values */
-#define ATEA_CCA_MAX_CLAIMS 64      /* entries in one claims map */
+#define ATEA_CCA_MAX_DEPTH 8   /* CBOR nesting of a claims map with its values */
+#define ATEA_CCA_MAX_CLAIMS 64 /* entries in one claims map */
 #define ATEA_CCA_MAX_SW_COMPONENTS 32
 #define ATEA_CCA_CPAK_MAX_SIZE 16384 /* bytes of the CPAK PEM file */
 

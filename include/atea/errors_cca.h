@@ -8,16 +8,15 @@
     X(ATEA_ERR_CCA_FORMAT, -475,                                                                   \
       "the input is not an Arm CCA token collection (CBOR tag 399 or 907 with a platform and a "   \
       "realm token)")                                                                              \
-    X(ATEA_ERR_CCA_COSE, -476,                                                                     \
-      "a CCA token is not a well-formed COSE_Sign1 (RFC 9052 4.2)")                                \
+    X(ATEA_ERR_CCA_COSE, -476, "a CCA token is not a well-formed COSE_Sign1 (RFC 9052 4.2)")       \
     X(ATEA_ERR_CCA_COSE_ALG, -477,                                                                 \
       "a CCA token's COSE algorithm is not ES256/ES384/ES512 or does not match its key's curve")   \
     X(ATEA_ERR_CCA_REALM_SIGNATURE, -478,                                                          \
-      "the CCA realm token signature does not verify with the realm attestation key (RAK)")       \
+      "the CCA realm token signature does not verify with the realm attestation key (RAK)")        \
     X(ATEA_ERR_CCA_PLATFORM_SIGNATURE, -479,                                                       \
-      "the CCA platform token signature does not verify with the trusted CPAK")                   \
+      "the CCA platform token signature does not verify with the trusted CPAK")                    \
     X(ATEA_ERR_CCA_NO_CPAK, -480,                                                                  \
-      "no CCA platform attestation key (CPAK) is configured, so the platform token cannot be "    \
+      "no CCA platform attestation key (CPAK) is configured, so the platform token cannot be "     \
       "verified; add the platform's CPAK to the policy")                                           \
     X(ATEA_ERR_CCA_CPAK, -481,                                                                     \
       "the configured CPAK file cannot be read or is not an EC public key in PEM")                 \

@@ -14,10 +14,10 @@
     X(ATEA_ERR_SNP_SIGNING_KEY, -463,                                                              \
       "the SEV-SNP report names no usable signing key (SIGNING_KEY is neither VCEK nor VLEK)")     \
     X(ATEA_ERR_SNP_SIGNATURE, -464,                                                                \
-      "the SEV-SNP report signature does not verify with the VCEK/VLEK public key")               \
+      "the SEV-SNP report signature does not verify with the VCEK/VLEK public key")                \
     X(ATEA_ERR_SNP_NO_CERT, -465,                                                                  \
-      "a certificate needed to verify the SEV-SNP report (VCEK/VLEK, ASK/ASVK or ARK) is missing; " \
-      "supply the extended-report certificate table or the AMD KDS certificates")                  \
+      "a certificate needed to verify the SEV-SNP report (VCEK/VLEK, ASK/ASVK or ARK) is "         \
+      "missing; supply the extended-report certificate table or the AMD KDS certificates")         \
     X(ATEA_ERR_SNP_KEY_MISMATCH, -466,                                                             \
       "the report's SIGNING_KEY (VCEK or VLEK) is not the kind of certificate supplied")           \
     X(ATEA_ERR_SNP_TCB_MISMATCH, -467,                                                             \
@@ -26,7 +26,7 @@
       "the VCEK hwID is not the report's CHIP_ID: the certificate belongs to another chip")        \
     X(ATEA_ERR_SNP_REPORT_DATA, -469, "REPORT_DATA does not match the binder for this connection") \
     X(ATEA_ERR_SNP_CERT_TABLE, -470,                                                               \
-      "the SEV-SNP extended-report certificate table is malformed (GHCB spec 56421 4.1.8.1)")     \
+      "the SEV-SNP extended-report certificate table is malformed (GHCB spec 56421 4.1.8.1)")      \
     X(ATEA_ERR_SNP_CERT, -471,                                                                     \
       "an AMD certificate cannot be read or carries a malformed AMD KDS extension")                \
     X(ATEA_ERR_SNP_PRODUCT, -472,                                                                  \

@@ -169,7 +169,8 @@ typedef struct atea_snp_endorsement atea_snp_endorsement;
  * verifier's codes (bad signature, expired, ...), ATEA_ERR_TOO_LARGE, ATEA_ERR_NO_MEMORY.
  */
 atea_err atea_snp_endorsement_new(const atea_verify_env *env, const atea_snp_certs *certs,
-                                  atea_snp_key key, atea_snp_endorsement **pendorsement) ATEA_MUST_USE;
+                                  atea_snp_key key,
+                                  atea_snp_endorsement **pendorsement) ATEA_MUST_USE;
 void atea_snp_endorsement_free(atea_snp_endorsement *endorsement);
 
 atea_snp_product atea_snp_endorsement_product(const atea_snp_endorsement *endorsement);

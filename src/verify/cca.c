@@ -94,8 +94,7 @@ static atea_err check_binding(const cca_parsed *p, atea_appraisal *out)
     unsigned int digest_len = 0;
     ATEA_TRY(atea__cca_hash_alg(p->realm.rak_hash_alg, "realm public key hash algorithm (44240)",
                                 &md, &hash_len));
-    ATEA_ENSURE(EVP_Digest(p->realm.rak.data, p->realm.rak.len, digest, &digest_len, md, NULL) ==
-                    1,
+    ATEA_ENSURE(EVP_Digest(p->realm.rak.data, p->realm.rak.len, digest, &digest_len, md, NULL) == 1,
                 ATEA_ERR_INTERNAL);
     ATEA_ENSURE_MSG(p->platform.challenge.len == digest_len &&
                         atea_ct_equal(p->platform.challenge.data, digest, digest_len),
@@ -111,8 +110,7 @@ out:
     return err;
 }
 
-static atea_err check_platform(const atea_verify_env *env, const cca_parsed *p,
-                               atea_appraisal *out)
+static atea_err check_platform(const atea_verify_env *env, const cca_parsed *p, atea_appraisal *out)
 {
     atea_err err = ATEA_OK;
     EVP_PKEY *cpak = NULL;
@@ -242,16 +240,15 @@ static atea_err check_realm_challenge(const atea_verify_env *env, const atea_cca
                                            "the token may be replayed from another connection"));
         goto out;
     }
-    ATEA_ENSURE_MSG(r->challenge.len == CCA_CHALLENGE_LEN &&
-                        atea_ct_equal(r->challenge.data, env->expected_report_data,
-                                      CCA_CHALLENGE_LEN),
-                    ATEA_ERR_CCA_REALM_CHALLENGE,
-                    "realm challenge %02x%02x%02x%02x... does not match the binder for this "
-                    "connection %02x%02x%02x%02x...",
-                    r->challenge.data[0], r->challenge.data[1], r->challenge.data[2],
-                    r->challenge.data[3], env->expected_report_data[0],
-                    env->expected_report_data[1], env->expected_report_data[2],
-                    env->expected_report_data[3]);
+    ATEA_ENSURE_MSG(
+        r->challenge.len == CCA_CHALLENGE_LEN &&
+            atea_ct_equal(r->challenge.data, env->expected_report_data, CCA_CHALLENGE_LEN),
+        ATEA_ERR_CCA_REALM_CHALLENGE,
+        "realm challenge %02x%02x%02x%02x... does not match the binder for this "
+        "connection %02x%02x%02x%02x...",
+        r->challenge.data[0], r->challenge.data[1], r->challenge.data[2], r->challenge.data[3],
+        env->expected_report_data[0], env->expected_report_data[1], env->expected_report_data[2],
+        env->expected_report_data[3]);
     ATEA_TRY(atea_appraisal_add_reason(out, SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK,
                                        "realm challenge matches the binder for this connection"));
 out:

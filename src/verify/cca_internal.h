@@ -36,15 +36,15 @@ typedef struct atea_cca_platform {
 #define ATEA_CCA_REM_COUNT 4
 
 typedef struct atea_cca_realm {
-    atea_slice profile;         /* 265, tstr, optional (newer realm tokens) */
-    atea_slice challenge;       /* 10, bstr 64 */
-    atea_slice personalization; /* 44235, bstr 64 */
-    atea_slice hash_alg;        /* 44236, tstr: RIM/REM algorithm */
-    atea_slice rak;             /* 44237, bstr: raw EC point or COSE_Key */
-    atea_slice rim;             /* 44238, bstr */
+    atea_slice profile;                 /* 265, tstr, optional (newer realm tokens) */
+    atea_slice challenge;               /* 10, bstr 64 */
+    atea_slice personalization;         /* 44235, bstr 64 */
+    atea_slice hash_alg;                /* 44236, tstr: RIM/REM algorithm */
+    atea_slice rak;                     /* 44237, bstr: raw EC point or COSE_Key */
+    atea_slice rim;                     /* 44238, bstr */
     atea_slice rem[ATEA_CCA_REM_COUNT]; /* 44239, array of 4 bstr */
-    atea_slice rak_hash_alg;    /* 44240, tstr */
-    atea_slice instance_id;     /* 256, bstr, optional */
+    atea_slice rak_hash_alg;            /* 44240, tstr */
+    atea_slice instance_id;             /* 256, bstr, optional */
 } atea_cca_realm;
 
 /* The two tokens of a collection (tag 399 or 907), each a bstr holding a COSE_Sign1, and where
@@ -62,8 +62,7 @@ atea_err atea__cca_cose_parse(atea_slice cose, size_t base, atea_cose_sign1 *out
 
 /* Parse a claims map (the COSE payload). Checks presence, types and sizes, including that RIM,
  * REMs and the platform challenge have the length of their hash algorithm. */
-atea_err atea__cca_realm_parse(atea_slice payload, size_t base,
-                               atea_cca_realm *out) ATEA_MUST_USE;
+atea_err atea__cca_realm_parse(atea_slice payload, size_t base, atea_cca_realm *out) ATEA_MUST_USE;
 atea_err atea__cca_platform_parse(atea_slice payload, size_t base,
                                   atea_cca_platform *out) ATEA_MUST_USE;
 

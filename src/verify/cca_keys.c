@@ -45,14 +45,13 @@ static atea_err key_from_point(const char *group, const uint8_t *point, size_t l
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     ATEA_ENSURE(bld != NULL && ctx != NULL, ATEA_ERR_NO_MEMORY);
     ATEA_ENSURE(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) == 1 &&
-                    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len) ==
-                        1,
+                    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, len) == 1,
                 ATEA_ERR_NO_MEMORY);
     params = OSSL_PARAM_BLD_to_param(bld);
     ATEA_ENSURE(params != NULL, ATEA_ERR_NO_MEMORY);
     ATEA_ENSURE(EVP_PKEY_fromdata_init(ctx) == 1, ATEA_ERR_INTERNAL);
-    ATEA_ENSURE_MSG(EVP_PKEY_fromdata(ctx, key, EVP_PKEY_PUBLIC_KEY, params) == 1,
-                    ATEA_ERR_CCA_RAK, "the realm public key is not a point on %s", group);
+    ATEA_ENSURE_MSG(EVP_PKEY_fromdata(ctx, key, EVP_PKEY_PUBLIC_KEY, params) == 1, ATEA_ERR_CCA_RAK,
+                    "the realm public key is not a point on %s", group);
 out:
     ERR_clear_error();
     OSSL_PARAM_free(params);
@@ -114,8 +113,8 @@ static atea_err key_from_cose_key(atea_slice rak, EVP_PKEY **key)
                     (long long)crv);
     size_t sl = CURVES[ci].scalar_len;
     ATEA_ENSURE_MSG(x.len == sl && y.len == sl, ATEA_ERR_CCA_RAK,
-                    "COSE_Key x/y are %zu/%zu bytes, %s needs %zu", x.len, y.len,
-                    CURVES[ci].group, sl);
+                    "COSE_Key x/y are %zu/%zu bytes, %s needs %zu", x.len, y.len, CURVES[ci].group,
+                    sl);
     point[0] = EC_POINT_UNCOMPRESSED;
     memcpy(point + 1, x.data, sl);
     memcpy(point + 1 + sl, y.data, sl);

@@ -72,8 +72,8 @@ atea_err atea__cca_collection_parse(const uint8_t *token, size_t len, atea_cca_c
         ATEA_ENSURE_MSG(slot != NULL, ATEA_ERR_CCA_FORMAT,
                         "CCA collection key %llu is neither 44234 (platform) nor 44241 (realm)",
                         (unsigned long long)key);
-        ATEA_ENSURE_MSG(slot->data == NULL, ATEA_ERR_CCA_FORMAT,
-                        "CCA collection repeats key %llu", (unsigned long long)key);
+        ATEA_ENSURE_MSG(slot->data == NULL, ATEA_ERR_CCA_FORMAT, "CCA collection repeats key %llu",
+                        (unsigned long long)key);
         ATEA_TRY(read_entry(&c, tag, slot));
     }
     ATEA_TRY(atea_cbor_end(&c));
@@ -100,7 +100,8 @@ atea_err atea__cca_hash_alg(atea_slice name, const char *claim, const EVP_MD **m
         const char *name;
         const EVP_MD *(*md)(void);
         size_t len;
-    } algs[] = {{"sha-256", EVP_sha256, 32}, {"sha-384", EVP_sha384, 48}, {"sha-512", EVP_sha512, 64}};
+    } algs[] = {
+        {"sha-256", EVP_sha256, 32}, {"sha-384", EVP_sha384, 48}, {"sha-512", EVP_sha512, 64}};
     for (size_t i = 0; i < ATEA_ARRAY_LEN(algs); i++) {
         if (name.len == strlen(algs[i].name) && memcmp(name.data, algs[i].name, name.len) == 0) {
             *md = algs[i].md();

@@ -149,8 +149,9 @@ atea_err atea__cose_sign1_parse(atea_cbor_rd *c, atea_cose_sign1 *out)
     ATEA_TRY(read_protected(c, out));
     ATEA_TRY(read_header(c, 0, &unused_alg));
     ATEA_TRY(atea_cbor_peek_type(c, &major));
-    ATEA_ENSURE_MSG(major == ATEA_CBOR_BSTR, ATEA_ERR_CCA_COSE,
-                    "COSE_Sign1 payload is not a byte string (detached payloads are not supported)");
+    ATEA_ENSURE_MSG(
+        major == ATEA_CBOR_BSTR, ATEA_ERR_CCA_COSE,
+        "COSE_Sign1 payload is not a byte string (detached payloads are not supported)");
     ATEA_TRY(atea_cbor_read_bstr(c, &out->payload));
     ATEA_ENSURE_MSG(out->payload.len <= ATEA_COSE_MAX_PAYLOAD, ATEA_ERR_TOO_LARGE,
                     "COSE payload of %zu bytes (cap %d)", out->payload.len, ATEA_COSE_MAX_PAYLOAD);
@@ -167,10 +168,9 @@ static atea_err write_sig_structure(const atea_cose_sign1 *s, atea_wr *wr)
 {
     atea_err err = ATEA_OK;
     static const char context[] = "Signature1";
-    ATEA_TRY(atea_wr_init_growable(wr, s->payload.len + s->protected_bstr.len +
-                                           SIG_STRUCTURE_OVERHEAD,
-                                   ATEA_COSE_MAX_PAYLOAD + ATEA_COSE_MAX_PROTECTED +
-                                       SIG_STRUCTURE_OVERHEAD));
+    ATEA_TRY(atea_wr_init_growable(
+        wr, s->payload.len + s->protected_bstr.len + SIG_STRUCTURE_OVERHEAD,
+        ATEA_COSE_MAX_PAYLOAD + ATEA_COSE_MAX_PROTECTED + SIG_STRUCTURE_OVERHEAD));
     ATEA_TRY(atea_cbor_wr_array(wr, 4));
     ATEA_TRY(atea_cbor_wr_tstr(wr, context, sizeof(context) - 1));
     ATEA_TRY(atea_cbor_wr_bstr(wr, s->protected_bstr.data, s->protected_bstr.len));
@@ -202,8 +202,7 @@ atea_err atea__cose_sign1_verify(const atea_cose_sign1 *s, EVP_PKEY *key, int *v
                     s->signature.len, 2 * COSE_ALGS[i].scalar_len);
     ATEA_TRY(write_sig_structure(s, &wr));
     ATEA_TRY(atea__ecdsa_verify_raw(key, COSE_ALGS[i].md(), atea_wr_data(&wr), atea_wr_len(&wr),
-                                    s->signature.data,
-                                    s->signature.data + COSE_ALGS[i].scalar_len,
+                                    s->signature.data, s->signature.data + COSE_ALGS[i].scalar_len,
                                     COSE_ALGS[i].scalar_len, valid));
 out:
     atea_wr_dispose(&wr);

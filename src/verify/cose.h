@@ -59,8 +59,7 @@ atea_err atea__cose_sign1_parse(atea_cbor_rd *c, atea_cose_sign1 *out) ATEA_MUST
  * signature must be 2 * the curve's scalar size (ATEA_ERR_CCA_COSE). *valid as for
  * atea__ecdsa_verify_raw.
  */
-atea_err atea__cose_sign1_verify(const atea_cose_sign1 *s, EVP_PKEY *key,
-                                 int *valid) ATEA_MUST_USE;
+atea_err atea__cose_sign1_verify(const atea_cose_sign1 *s, EVP_PKEY *key, int *valid) ATEA_MUST_USE;
 
 /* The curve name ("P-256", "P-384", "P-521") and scalar size of an ES* alg, or NULL / 0. */
 const char *atea__cose_alg_curve(int64_t alg, size_t *scalar_len);

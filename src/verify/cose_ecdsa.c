@@ -19,8 +19,8 @@ atea_err atea__ecdsa_verify_raw(EVP_PKEY *key, const EVP_MD *md, const uint8_t *
     BIGNUM *bs = NULL;
     unsigned char *der = NULL;
     EVP_MD_CTX *ctx = NULL;
-    ATEA_ENSURE(key != NULL && md != NULL && r != NULL && s != NULL && valid != NULL &&
-                    n > 0 && n <= ATEA_ECDSA_MAX_SCALAR,
+    ATEA_ENSURE(key != NULL && md != NULL && r != NULL && s != NULL && valid != NULL && n > 0 &&
+                    n <= ATEA_ECDSA_MAX_SCALAR,
                 ATEA_ERR_INVALID_ARG);
     *valid = 0;
     sig = ECDSA_SIG_new();

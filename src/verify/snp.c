@@ -84,11 +84,10 @@ static atea_err bind_endorsement(const atea_snp_report *r, const atea_snp_endors
                         kds->hwid[0], kds->hwid[1], kds->hwid[2], kds->hwid[3], r->chip_id[0],
                         r->chip_id[1], r->chip_id[2], r->chip_id[3]);
     }
-    ATEA_TRY(atea_appraisal_add_reason(out, SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK,
-                                       "%s for %s matches SIGNING_KEY, REPORTED_TCB%s",
-                                       kind == ATEA_SNP_KEY_VLEK ? "VLEK" : "VCEK",
-                                       kds->product_name,
-                                       kind == ATEA_SNP_KEY_VCEK ? " and CHIP_ID" : ""));
+    ATEA_TRY(atea_appraisal_add_reason(
+        out, SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK, "%s for %s matches SIGNING_KEY, REPORTED_TCB%s",
+        kind == ATEA_SNP_KEY_VLEK ? "VLEK" : "VCEK", kds->product_name,
+        kind == ATEA_SNP_KEY_VCEK ? " and CHIP_ID" : ""));
 out:
     return err;
 }
@@ -126,8 +125,11 @@ static atea_err claim_tcb(atea_appraisal *out, const char *name, const uint8_t r
     const struct {
         const char *suffix;
         uint8_t value;
-    } parts[] = {{"bootloader", t.bootloader}, {"tee", t.tee}, {"snp", t.snp},
-                 {"microcode", t.microcode},   {"fmc", t.fmc}};
+    } parts[] = {{"bootloader", t.bootloader},
+                 {"tee", t.tee},
+                 {"snp", t.snp},
+                 {"microcode", t.microcode},
+                 {"fmc", t.fmc}};
     ATEA_TRY(atea_appraisal_claim_bytes(out, SUBMOD, name, raw, 8));
     size_t n = product == ATEA_SNP_PRODUCT_TURIN ? 5 : 4;
     for (size_t i = 0; i < n; i++) {
@@ -177,8 +179,8 @@ static atea_err claim_report(atea_appraisal *out, const atea_snp_report *r,
         {"launch_tcb", r->launch_tcb, sizeof(r->launch_tcb)},
     };
     for (size_t i = 0; i < ATEA_ARRAY_LEN(bytes); i++) {
-        ATEA_TRY(atea_appraisal_claim_bytes(out, SUBMOD, bytes[i].name, bytes[i].data,
-                                            bytes[i].len));
+        ATEA_TRY(
+            atea_appraisal_claim_bytes(out, SUBMOD, bytes[i].name, bytes[i].data, bytes[i].len));
     }
     ATEA_TRY(atea_appraisal_claim_int(out, SUBMOD, "version", r->version));
     ATEA_TRY(atea_appraisal_claim_int(out, SUBMOD, "guest_svn", r->guest_svn));
@@ -206,14 +208,14 @@ static atea_err check_report_data(const atea_verify_env *env, const atea_snp_rep
                                            "may be replayed from another connection"));
         goto out;
     }
-    ATEA_ENSURE_MSG(atea_ct_equal(r->report_data, env->expected_report_data,
-                                  sizeof(r->report_data)),
-                    ATEA_ERR_SNP_REPORT_DATA,
-                    "REPORT_DATA %02x%02x%02x%02x... does not match the binder for this connection "
-                    "%02x%02x%02x%02x...",
-                    r->report_data[0], r->report_data[1], r->report_data[2], r->report_data[3],
-                    env->expected_report_data[0], env->expected_report_data[1],
-                    env->expected_report_data[2], env->expected_report_data[3]);
+    ATEA_ENSURE_MSG(
+        atea_ct_equal(r->report_data, env->expected_report_data, sizeof(r->report_data)),
+        ATEA_ERR_SNP_REPORT_DATA,
+        "REPORT_DATA %02x%02x%02x%02x... does not match the binder for this connection "
+        "%02x%02x%02x%02x...",
+        r->report_data[0], r->report_data[1], r->report_data[2], r->report_data[3],
+        env->expected_report_data[0], env->expected_report_data[1], env->expected_report_data[2],
+        env->expected_report_data[3]);
     ATEA_TRY(atea_appraisal_add_reason(out, SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK,
                                        "REPORT_DATA matches the binder for this connection"));
 out:

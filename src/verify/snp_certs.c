@@ -63,12 +63,11 @@ static atea_err place_entry(const uint8_t *table, size_t len, size_t entries_end
                     "entry %zu: certificate length %u outside 1..%d", index, length,
                     ATEA_SNP_CERT_MAX_SIZE);
     ATEA_ENSURE_MSG(offset >= entries_end, ATEA_ERR_SNP_CERT_TABLE,
-                    "entry %zu: offset %u points into the entry array (ends at %zu)", index,
-                    offset, entries_end);
-    ATEA_ENSURE_MSG((size_t)offset <= len && (size_t)length <= len - (size_t)offset,
-                    ATEA_ERR_SNP_CERT_TABLE,
-                    "entry %zu: certificate at %u+%u runs past the %zu-byte table", index, offset,
-                    length, len);
+                    "entry %zu: offset %u points into the entry array (ends at %zu)", index, offset,
+                    entries_end);
+    ATEA_ENSURE_MSG(
+        (size_t)offset <= len && (size_t)length <= len - (size_t)offset, ATEA_ERR_SNP_CERT_TABLE,
+        "entry %zu: certificate at %u+%u runs past the %zu-byte table", index, offset, length, len);
     ATEA_ENSURE_MSG(slot->data == NULL, ATEA_ERR_SNP_CERT_TABLE,
                     "entry %zu: the same certificate GUID appears twice", index);
     slot->data = table + offset;
@@ -104,7 +103,8 @@ atea_err atea_snp_cert_table_parse(const uint8_t *table, size_t len, atea_snp_ce
             break; /* the terminating all-zero entry */
         }
         ATEA_ENSURE_MSG(n < ATEA_SNP_CERT_TABLE_MAX_ENTRIES, ATEA_ERR_TOO_LARGE,
-                        "certificate table has more than %d entries", ATEA_SNP_CERT_TABLE_MAX_ENTRIES);
+                        "certificate table has more than %d entries",
+                        ATEA_SNP_CERT_TABLE_MAX_ENTRIES);
         guids[n] = guid;
         offsets[n] = offset;
         lengths[n] = length;
@@ -177,8 +177,8 @@ atea_err atea__snp_pool_add_file(atea_snp_pool *pool, const char *path)
     ATEA_TRY(read_small_file(path, buf, cap, &len));
     /* DER starts with a SEQUENCE (0x30); PEM with "-----BEGIN", maybe after whitespace. */
     size_t lead = 0;
-    while (lead < len && (buf[lead] == ' ' || buf[lead] == '\t' || buf[lead] == '\r' ||
-                          buf[lead] == '\n')) {
+    while (lead < len &&
+           (buf[lead] == ' ' || buf[lead] == '\t' || buf[lead] == '\r' || buf[lead] == '\n')) {
         lead++;
     }
     int is_pem = len - lead >= sizeof(pem_marker) - 1 &&
@@ -191,8 +191,8 @@ atea_err atea__snp_pool_add_file(atea_snp_pool *pool, const char *path)
     }
     ATEA_ENSURE_MSG(pool->n < ATEA_SNP_MAX_CERTS, ATEA_ERR_TOO_LARGE,
                     "more than %d SEV-SNP certificates supplied (at %s)", ATEA_SNP_MAX_CERTS, path);
-    err = atea_chain_parse_pem(buf, len, pool->certs + pool->n, ATEA_SNP_MAX_CERTS - pool->n,
-                               &count);
+    err =
+        atea_chain_parse_pem(buf, len, pool->certs + pool->n, ATEA_SNP_MAX_CERTS - pool->n, &count);
     if (err == ATEA_ERR_TOO_LARGE) {
         goto out;
     }

@@ -60,8 +60,8 @@ static atea_err find_leaf(const atea_snp_pool *pool, atea_snp_key key, size_t *i
     ATEA_ENSURE_MSG(!have_other, ATEA_ERR_SNP_KEY_MISMATCH,
                     "the report is signed with the %s (SIGNING_KEY %d) but only a %s certificate "
                     "(CN=%s) was supplied",
-                    key_name(key), (int)key, key_name(key == ATEA_SNP_KEY_VLEK ? ATEA_SNP_KEY_VCEK
-                                                                             : ATEA_SNP_KEY_VLEK),
+                    key_name(key), (int)key,
+                    key_name(key == ATEA_SNP_KEY_VLEK ? ATEA_SNP_KEY_VCEK : ATEA_SNP_KEY_VLEK),
                     other);
     ATEA_FAIL(ATEA_ERR_SNP_NO_CERT, "no %s certificate (CN=%s) among %zu supplied", key_name(key),
               want, pool->n);
@@ -118,11 +118,10 @@ static atea_err check_p384(X509 *leaf, atea_snp_key key)
     EVP_PKEY *pub = X509_get0_pubkey(leaf);
     ATEA_ENSURE_MSG(pub != NULL && EVP_PKEY_get_base_id(pub) == EVP_PKEY_EC, ATEA_ERR_SNP_CERT,
                     "the %s public key is not an EC key", key_name(key));
-    ATEA_ENSURE_MSG(EVP_PKEY_get_utf8_string_param(pub, "group", group, sizeof(group),
-                                                   &group_len) == 1 &&
-                        strcmp(group, "secp384r1") == 0,
-                    ATEA_ERR_SNP_CERT, "the %s public key is on curve '%s', not P-384",
-                    key_name(key), group);
+    ATEA_ENSURE_MSG(
+        EVP_PKEY_get_utf8_string_param(pub, "group", group, sizeof(group), &group_len) == 1 &&
+            strcmp(group, "secp384r1") == 0,
+        ATEA_ERR_SNP_CERT, "the %s public key is on curve '%s', not P-384", key_name(key), group);
 out:
     return err;
 }

@@ -31,9 +31,9 @@ void atea__snp_pool_dispose(atea_snp_pool *pool);
 typedef struct atea_snp_kds {
     char product_name[32]; /* .2, e.g. "Milan-B0" */
     atea_snp_product product;
-    atea_snp_tcb tcb;      /* .3.1 bl, .3.2 tee, .3.3 snp, .3.8 ucode, .3.9 fmc (Turin) */
+    atea_snp_tcb tcb; /* .3.1 bl, .3.2 tee, .3.3 snp, .3.8 ucode, .3.9 fmc (Turin) */
     int has_fmc;
-    uint8_t hwid[64];      /* .4 (VCEK only): CHIP_ID, 64 bytes, or 8 bytes on Turin */
+    uint8_t hwid[64]; /* .4 (VCEK only): CHIP_ID, 64 bytes, or 8 bytes on Turin */
     size_t hwid_len;
 } atea_snp_kds;
 

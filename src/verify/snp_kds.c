@@ -61,8 +61,8 @@ static atea_err read_spl(const ASN1_OCTET_STRING *value, const char *oid, uint8_
                         "extension %s: SPL does not fit in 0..255", oid);
         v = (v << 8) | b;
     }
-    ATEA_ENSURE_MSG(v <= 0x7F || len == 2, ATEA_ERR_SNP_CERT,
-                    "extension %s: negative SPL INTEGER", oid);
+    ATEA_ENSURE_MSG(v <= 0x7F || len == 2, ATEA_ERR_SNP_CERT, "extension %s: negative SPL INTEGER",
+                    oid);
     ATEA_TRY(atea_rd_end(&rd));
     *spl = (uint8_t)v;
 out:

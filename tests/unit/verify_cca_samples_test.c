@@ -54,9 +54,8 @@ static atea_err verify(const uint8_t *token, size_t len, const char *cpak_path,
     if (binder_hex != NULL) {
         binder = atea_test_hex(binder_hex);
     }
-    atea_verify_env env = {.expected_report_data = binder.data,
-                           .now = 1795824000,
-                           .cca_cpak_pem_file = cpak_path};
+    atea_verify_env env = {
+        .expected_report_data = binder.data, .now = 1795824000, .cca_cpak_pem_file = cpak_path};
     EXPECT_OK(atea_appraisal_new(pa));
     atea_err err = atea_cca_verify(&env, token, len, *pa);
     atea_buf_free(&binder);

@@ -22,29 +22,29 @@
 
 /* What to build. Defaults (tok_default) give a valid ES384 tag-399 token. */
 typedef struct tok {
-    uint64_t tag;                 /* 399 or 907 */
-    EVP_PKEY *rak;                /* signs the realm token */
-    EVP_PKEY *cpak;               /* signs the platform token */
-    int rak_as_cose_key;          /* 44237 as COSE_Key instead of a raw point */
-    int64_t realm_alg;            /* alg in the realm protected header */
+    uint64_t tag;        /* 399 or 907 */
+    EVP_PKEY *rak;       /* signs the realm token */
+    EVP_PKEY *cpak;      /* signs the platform token */
+    int rak_as_cose_key; /* 44237 as COSE_Key instead of a raw point */
+    int64_t realm_alg;   /* alg in the realm protected header */
     int64_t platform_alg;
-    const char *realm_hash_alg;   /* 44236 */
-    size_t rim_len;               /* 44238 */
-    uint64_t lifecycle;           /* 2395 */
-    size_t sw_count;              /* 2399 entries */
-    int sw_drop_measurement;      /* component 0 lacks claim 2 */
-    int wrong_platform_challenge; /* 10 is not Hash(RAK) */
-    size_t realm_extra;           /* extra unknown claims in the realm map */
-    unsigned realm_nesting;       /* one extra claim holding this many nested arrays */
-    int realm_dup_challenge;      /* claim 10 twice */
-    int realm_drop_rim;           /* no 44238 */
+    const char *realm_hash_alg;     /* 44236 */
+    size_t rim_len;                 /* 44238 */
+    uint64_t lifecycle;             /* 2395 */
+    size_t sw_count;                /* 2399 entries */
+    int sw_drop_measurement;        /* component 0 lacks claim 2 */
+    int wrong_platform_challenge;   /* 10 is not Hash(RAK) */
+    size_t realm_extra;             /* extra unknown claims in the realm map */
+    unsigned realm_nesting;         /* one extra claim holding this many nested arrays */
+    int realm_dup_challenge;        /* claim 10 twice */
+    int realm_drop_rim;             /* no 44238 */
     const uint8_t *realm_protected; /* raw protected-header bytes (NULL: {1: realm_alg}) */
     size_t realm_protected_len;
     const uint8_t *realm_unprotected; /* raw unprotected header (NULL: {}) */
     size_t realm_unprotected_len;
-    size_t realm_sig_trim;        /* drop this many bytes from the realm signature */
-    int realm_payload_nil;        /* realm payload as CBOR null (detached) */
-    int64_t rak_cose_crv;         /* COSE_Key crv override (0: the key's) */
+    size_t realm_sig_trim; /* drop this many bytes from the realm signature */
+    int realm_payload_nil; /* realm payload as CBOR null (detached) */
+    int64_t rak_cose_crv;  /* COSE_Key crv override (0: the key's) */
     uint8_t challenge[64];
 } tok;
 
@@ -103,7 +103,10 @@ static atea_buf rak_bytes(const tok *t)
     EXPECT_OK(atea_cbor_wr_int(&wr, 1));
     EXPECT_OK(atea_cbor_wr_int(&wr, 2));
     EXPECT_OK(atea_cbor_wr_int(&wr, -1));
-    EXPECT_OK(atea_cbor_wr_int(&wr, t->rak_cose_crv ? t->rak_cose_crv : n == 32 ? 1 : n == 48 ? 2 : 3));
+    EXPECT_OK(atea_cbor_wr_int(&wr, t->rak_cose_crv ? t->rak_cose_crv
+                                    : n == 32       ? 1
+                                    : n == 48       ? 2
+                                                    : 3));
     EXPECT_OK(atea_cbor_wr_int(&wr, -2));
     EXPECT_OK(atea_cbor_wr_bstr(&wr, point + 1, n));
     EXPECT_OK(atea_cbor_wr_int(&wr, -3));
@@ -296,8 +299,8 @@ static atea_buf build(const tok *t)
 static atea_err run(const tok *t, const keys *k, atea_appraisal **pa)
 {
     atea_buf b = build(t);
-    atea_verify_env env = {.expected_report_data = t->challenge, .now = 0,
-                           .cca_cpak_pem_file = k->cpak_path};
+    atea_verify_env env = {
+        .expected_report_data = t->challenge, .now = 0, .cca_cpak_pem_file = k->cpak_path};
     EXPECT_OK(atea_appraisal_new(pa));
     atea_err err = atea_cca_verify(&env, b.data, b.len, *pa);
     atea_buf_free(&b);

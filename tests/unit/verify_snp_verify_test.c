@@ -159,8 +159,8 @@ static void test_gsg_milan_vcek_debug(void **state)
 static void test_trustee_milan_vcek(void **state)
 {
     (void)state;
-    snp_run run = {{"trustee_test-vcek.der", "ask_ark_milan.pem"}, NULL, T_2025_06_01,
-                   TRUSTEE_RD, NULL};
+    snp_run run = {
+        {"trustee_test-vcek.der", "ask_ark_milan.pem"}, NULL, T_2025_06_01, TRUSTEE_RD, NULL};
     EXPECT_OK(run_file(&run, "trustee_test-report.bin"));
     expect_claim_hex(run.a, "report_data", TRUSTEE_RD);
     expect_claim_hex(run.a, "measurement",
@@ -181,8 +181,8 @@ static void test_trustee_milan_vcek(void **state)
 static void test_trustee_milan_vlek(void **state)
 {
     (void)state;
-    snp_run run = {{"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2025_06_01,
-                   VLEK_RD, NULL};
+    snp_run run = {
+        {"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2025_06_01, VLEK_RD, NULL};
     EXPECT_OK(run_file(&run, "trustee_test-vlek-report.bin"));
     expect_claim_hex(run.a, "report_data", VLEK_RD);
     expect_claim_hex(run.a, "measurement",
@@ -227,8 +227,8 @@ static void test_bit_flips_in_report(void **state)
     /* Signed region (REPORT_DATA, MEASUREMENT, last signed byte) and the signature (r, s). */
     const size_t offsets[] = {0x000 + 4, 0x050, 0x090, 0x1F0, 0x2A0, 0x2C0, 0x2E8, 0x300};
     for (size_t i = 0; i < ATEA_ARRAY_LEN(offsets); i++) {
-        snp_run run = {{"trustee_test-vcek.der", "ask_ark_milan.pem"}, NULL, T_2025_06_01,
-                       NULL, NULL};
+        snp_run run = {
+            {"trustee_test-vcek.der", "ask_ark_milan.pem"}, NULL, T_2025_06_01, NULL, NULL};
         b.data[offsets[i]] ^= 0x01;
         EXPECT_ERR(run_verify(&run, b.data, b.len), ATEA_ERR_SNP_SIGNATURE);
         expect_failed(&run, ATEA_ERR_SNP_SIGNATURE);
@@ -258,8 +258,8 @@ static void test_report_bound_to_certificate(void **state)
     expect_failed(&run, ATEA_ERR_SNP_TCB_MISMATCH);
     atea_buf_free(&b);
     /* The gsg report against the trustee VCEK: another TCB (and chip). */
-    snp_run other = {{"trustee_test-vcek.der", "ask_ark_milan.pem"}, NULL, T_2025_06_01, NULL,
-                     NULL};
+    snp_run other = {
+        {"trustee_test-vcek.der", "ask_ark_milan.pem"}, NULL, T_2025_06_01, NULL, NULL};
     EXPECT_ERR(run_file(&other, "gsg_attestation.bin"), ATEA_ERR_SNP_TCB_MISMATCH);
     expect_failed(&other, ATEA_ERR_SNP_TCB_MISMATCH);
 }
@@ -268,8 +268,8 @@ static void test_product_from_cpuid_must_match(void **state)
 {
     (void)state;
     atea_buf b = read_sample("trustee_test-vlek-report.bin");
-    snp_run run = {{"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2025_06_01, NULL,
-                   NULL};
+    snp_run run = {
+        {"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2025_06_01, NULL, NULL};
     b.data[0x188] = 0x1A; /* CPUID family of Turin */
     EXPECT_ERR(run_verify(&run, b.data, b.len), ATEA_ERR_SNP_PRODUCT);
     expect_failed(&run, ATEA_ERR_SNP_PRODUCT);
@@ -283,8 +283,8 @@ static void test_vlek_report_with_vcek_chain(void **state)
     EXPECT_ERR(run_file(&run, "trustee_test-vlek-report.bin"), ATEA_ERR_SNP_KEY_MISMATCH);
     expect_failed(&run, ATEA_ERR_SNP_KEY_MISMATCH);
     /* And a VCEK report with only a VLEK chain. */
-    snp_run rev = {{"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2025_06_01, NULL,
-                   NULL};
+    snp_run rev = {
+        {"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2025_06_01, NULL, NULL};
     EXPECT_ERR(run_file(&rev, "trustee_test-report.bin"), ATEA_ERR_SNP_KEY_MISMATCH);
     expect_failed(&rev, ATEA_ERR_SNP_KEY_MISMATCH);
 }
@@ -293,15 +293,15 @@ static void test_endorsement_kind_must_match_report(void **state)
 {
     (void)state;
     char *files[2] = {sample_path("trustee_test-vcek.der"), sample_path("ask_ark_milan.pem")};
-    atea_verify_env env = {.now = T_2025_06_01, .cert_files = (const char *const *)files,
-                           .cert_file_count = 2};
+    atea_verify_env env = {
+        .now = T_2025_06_01, .cert_files = (const char *const *)files, .cert_file_count = 2};
     atea_snp_endorsement *e = NULL;
     atea_appraisal *a = NULL;
     EXPECT_OK(atea_snp_endorsement_new(&env, NULL, ATEA_SNP_KEY_VCEK, &e));
     assert_int_equal(atea_snp_endorsement_product(e), ATEA_SNP_PRODUCT_MILAN);
-    EXPECT_ERR(atea_snp_endorsement_new(&env, NULL, ATEA_SNP_KEY_VLEK, &(atea_snp_endorsement *){
-                                                                           NULL}),
-               ATEA_ERR_SNP_KEY_MISMATCH);
+    EXPECT_ERR(
+        atea_snp_endorsement_new(&env, NULL, ATEA_SNP_KEY_VLEK, &(atea_snp_endorsement *){NULL}),
+        ATEA_ERR_SNP_KEY_MISMATCH);
     atea_buf vlek_report = read_sample("trustee_test-vlek-report.bin");
     EXPECT_OK(atea_appraisal_new(&a));
     EXPECT_ERR(atea_snp_verify_endorsed(&env, e, vlek_report.data, vlek_report.len, a),
@@ -335,8 +335,8 @@ static void test_expiry(void **state)
 {
     (void)state;
     /* The VLEK expired on 2025-12-10: it does not verify "today". */
-    snp_run run = {{"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2026_11_28, NULL,
-                   NULL};
+    snp_run run = {
+        {"trustee_test-vlek.der", "ask_ark_milan_vlek.pem"}, NULL, T_2026_11_28, NULL, NULL};
     EXPECT_ERR(run_file(&run, "trustee_test-vlek-report.bin"), ATEA_ERR_CHAIN_VALIDITY);
     expect_failed(&run, ATEA_ERR_CHAIN_VALIDITY);
     /* Not yet valid. */
@@ -438,8 +438,8 @@ static void test_turin_vcek_endorsement(void **state)
     /* No public Turin report exists; the Turin VCEK chain and KDS extensions (8-byte hwID,
      * fmcSPL) still build an endorsement. */
     char *files[2] = {sample_path("virtee_vcek_turin.der"), sample_path("ask_ark_turin_vcek.pem")};
-    atea_verify_env env = {.now = T_2026_11_28, .cert_files = (const char *const *)files,
-                           .cert_file_count = 2};
+    atea_verify_env env = {
+        .now = T_2026_11_28, .cert_files = (const char *const *)files, .cert_file_count = 2};
     atea_snp_endorsement *e = NULL;
     EXPECT_OK(atea_snp_endorsement_new(&env, NULL, ATEA_SNP_KEY_VCEK, &e));
     assert_int_equal(atea_snp_endorsement_product(e), ATEA_SNP_PRODUCT_TURIN);
