@@ -34,6 +34,8 @@ extern "C" {
 #define ATEA_CMW_MAX_TYPE_LEN 512u        /* bytes of a media type (RFC 6838 names + parameters) */
 #define ATEA_CMW_MAX_LABEL_LEN 256u       /* bytes of a text label */
 #define ATEA_CMW_MAX_CTYPE_LEN 512u       /* bytes of __cmwc_t */
+/* Hard upper bound for a caller's max_depth: decoding recurses once per collection level. */
+#define ATEA_CMW_DEPTH_LIMIT 32u
 
 /* The "ind" bits (RFC 9999 §3.1.1, cm-type): bit positions as values. */
 #define ATEA_CMW_IND_REFERENCE_VALUES 0x01u
@@ -125,7 +127,8 @@ typedef struct atea_cmw_limits {
     size_t max_nodes;
 } atea_cmw_limits;
 
-/* Fill l with the ATEA_CMW_MAX_* defaults. */
+/* Fill l with the ATEA_CMW_MAX_* defaults. A caller's max_depth may not exceed
+ * ATEA_CMW_DEPTH_LIMIT (the decoders fail with ATEA_ERR_INVALID_ARG). */
 void atea_cmw_limits_default(atea_cmw_limits *l);
 
 /* ---- building ---- */

@@ -24,6 +24,9 @@ atea_err atea__cmw_ctx_init(atea__cmw_ctx *ctx, const atea_cmw_limits *limits, s
         atea_cmw_limits_default(&ctx->lim);
     }
     ctx->nodes = 0;
+    ATEA_ENSURE_MSG(ctx->lim.max_depth <= ATEA_CMW_DEPTH_LIMIT, ATEA_ERR_INVALID_ARG,
+                    "CMW depth limit %u exceeds the hard limit %u", ctx->lim.max_depth,
+                    ATEA_CMW_DEPTH_LIMIT);
     ATEA_ENSURE_MSG(input_len <= ctx->lim.max_input, ATEA_ERR_TOO_LARGE,
                     "CMW of %zu bytes exceeds the limit of %zu bytes", input_len,
                     ctx->lim.max_input);

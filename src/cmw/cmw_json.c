@@ -11,16 +11,53 @@
 #include "core/check.h"
 #include "core/rd.h"
 
-/* A record adds one bracket level below its collection, hence max_depth + 1. Checked before
- * jansson parses, so that deep nesting costs neither stack nor memory. */
-static atea_err prescan_depth(const uint8_t *in, size_t len, unsigned max_depth)
+/* The structure of the JSON text, scanned before jansson sees a byte, so that deep nesting, long
+ * objects and many containers cost neither stack nor memory. A record adds one bracket level below
+ * its collection, hence max_depth + 1 levels. */
+typedef struct prescan {
+    const atea_cmw_limits *lim;
+    unsigned depth;
+    size_t containers;
+    uint8_t open[ATEA_CMW_DEPTH_LIMIT + 1];   /* '[' or '{' per open level */
+    size_t members[ATEA_CMW_DEPTH_LIMIT + 1]; /* members so far per open level (commas + 1) */
+} prescan;
+
+static atea_err prescan_byte(prescan *p, uint8_t c, size_t off)
+{
+    atea_err err = ATEA_OK;
+    if (c == '[' || c == '{') {
+        ATEA_ENSURE_MSG(p->depth < p->lim->max_depth + 1, ATEA_ERR_CMW_DEPTH,
+                        "JSON nesting at byte %zu is deeper than %u collections", off,
+                        p->lim->max_depth);
+        ATEA_ENSURE_MSG(++p->containers <= p->lim->max_nodes, ATEA_ERR_CMW_ENTRIES,
+                        "JSON at byte %zu opens more than %zu records and collections", off,
+                        p->lim->max_nodes);
+        p->open[p->depth] = c;
+        p->members[p->depth] = 1;
+        p->depth++;
+    } else if ((c == ']' || c == '}') && p->depth > 0) {
+        p->depth--;
+    } else if (c == ',' && p->depth > 0) {
+        size_t m = ++p->members[p->depth - 1];
+        /* an object may hold __cmwc_t besides its entries; an array is a record of 2 or 3 */
+        ATEA_ENSURE_MSG(p->open[p->depth - 1] == '[' || m <= p->lim->max_entries + 1,
+                        ATEA_ERR_CMW_ENTRIES, "JSON object at byte %zu has more than %zu entries",
+                        off, p->lim->max_entries);
+        ATEA_ENSURE_MSG(p->open[p->depth - 1] == '{' || m <= 3, ATEA_ERR_CMW_RECORD,
+                        "JSON array at byte %zu has more than 3 elements", off);
+    }
+out:
+    return err;
+}
+
+static atea_err prescan_json(const uint8_t *in, size_t len, const atea_cmw_limits *lim)
 {
     atea_err err = ATEA_OK;
     atea_rd rd;
+    prescan p = {.lim = lim};
     uint8_t c = 0;
     int in_string = 0;
     int escaped = 0;
-    unsigned depth = 0;
     atea_rd_init(&rd, in, len);
     while (atea_rd_left(&rd) > 0) {
         ATEA_TRY(atea_rd_u8(&rd, &c));
@@ -32,15 +69,10 @@ static atea_err prescan_depth(const uint8_t *in, size_t len, unsigned max_depth)
             } else if (c == '"') {
                 in_string = 0;
             }
-        } else if (c == '"') {
-            in_string = 1;
-        } else if (c == '[' || c == '{') {
-            ATEA_ENSURE_MSG(++depth <= max_depth + 1, ATEA_ERR_CMW_DEPTH,
-                            "JSON nesting at byte %zu is deeper than %u collections", rd.off - 1,
-                            max_depth);
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
+            continue;
         }
+        in_string = c == '"';
+        ATEA_TRY(prescan_byte(&p, c, rd.off - 1));
     }
 out:
     return err;
@@ -149,7 +181,7 @@ atea_err atea_cmw_decode_json(const uint8_t *in, size_t len, const atea_cmw_limi
     atea_cmw *tree = NULL;
     ATEA_ENSURE(pcmw != NULL && (in != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     ATEA_TRY(atea__cmw_ctx_init(&ctx, limits, len));
-    ATEA_TRY(prescan_depth(in, len, ctx.lim.max_depth));
+    ATEA_TRY(prescan_json(in, len, &ctx.lim));
     /* Without JSON_DECODE_ANY only an array or object is accepted; jansson rejects trailing
      * non-whitespace, invalid UTF-8 and NUL bytes in strings by default. */
     root = json_loadb((const char *)in, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -191,12 +191,21 @@ static void test_depth_cap(void **state)
     free(deep);
     expect_json("[[\"application/vnd.a\",\"YQ\"],\"YQ\"]", ATEA_ERR_CMW_TYPE);
 
+    /* the pre-scan ignores brackets, commas and escaped quotes inside strings */
+    expect_json("{\"a,[{\":[\"a/b\",\"YQ\"],\"b\\\"[,\\\\\":[\"a/b\",\"Yg\"]}", ATEA_OK);
+
     /* a caller's tighter limit */
     atea_cmw_limits lim;
     atea_cmw_limits_default(&lim);
     lim.max_depth = 1;
     expect_json_lim("{\"a\":[\"application/vnd.a\",\"YQ\"]}", &lim, ATEA_OK);
     expect_json_lim("{\"a\":{\"b\":[\"application/vnd.a\",\"YQ\"]}}", &lim, ATEA_ERR_CMW_DEPTH);
+
+    /* and the hard limit on what a caller may ask for */
+    lim.max_depth = ATEA_CMW_DEPTH_LIMIT;
+    expect_json_lim("{\"a\":[\"application/vnd.a\",\"YQ\"]}", &lim, ATEA_OK);
+    lim.max_depth = ATEA_CMW_DEPTH_LIMIT + 1;
+    expect_json_lim("{\"a\":[\"application/vnd.a\",\"YQ\"]}", &lim, ATEA_ERR_INVALID_ARG);
 }
 
 static void test_entry_and_node_caps(void **state)
@@ -233,6 +242,24 @@ static void test_entry_and_node_caps(void **state)
         snprintf(json + j, sizeof(json) - (size_t)j, "}");
         expect_json(json, n == ATEA_CMW_MAX_ENTRIES ? ATEA_OK : ATEA_ERR_CMW_ENTRIES);
     }
+
+    /* long objects and arrays are refused by the pre-scan, before jansson allocates them */
+    size_t many = 20000;
+    char *wide = malloc(many * 16 + 64);
+    assert_non_null(wide);
+    int w = sprintf(wide, "{");
+    for (size_t i = 0; i < many; i++) {
+        w += sprintf(wide + w, "%s\"%zu\":1", i > 0 ? "," : "", i);
+    }
+    sprintf(wide + w, "}");
+    expect_json(wide, ATEA_ERR_CMW_ENTRIES);
+    w = sprintf(wide, "[\"a/b\"");
+    for (size_t i = 0; i < many; i++) {
+        w += sprintf(wide + w, ",1");
+    }
+    sprintf(wide + w, "]");
+    expect_json(wide, ATEA_ERR_CMW_RECORD);
+    free(wide);
 
     /* node cap: a collection and two records = 3 nodes */
     atea_cmw_limits lim;
