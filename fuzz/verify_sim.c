@@ -38,8 +38,7 @@ static atea_policy *policy_for(const atea_sim_evidence *ev)
             n += snprintf(text + n, sizeof(text) - (size_t)n, "%02x", digest[i]);
         }
         (void)snprintf(text + n, sizeof(text) - (size_t)n, "\"]}}}");
-        if (atea_policy_load_mem(text, strlen(text), "fuzz.json", NULL, &policy, NULL) !=
-            ATEA_OK) {
+        if (atea_policy_load_mem(text, strlen(text), "fuzz.json", NULL, &policy, NULL) != ATEA_OK) {
             policy = NULL;
         }
     }

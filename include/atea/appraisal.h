@@ -75,7 +75,8 @@ typedef struct atea_appraisal atea_appraisal;
  * ATEA_APPRAISAL_MAX_NAME or not made of [a-z0-9_.-]), ATEA_ERR_APPRAISAL_NO_SUBMOD,
  * ATEA_ERR_APPRAISAL_DUPLICATE, ATEA_ERR_APPRAISAL_FULL, ATEA_ERR_TOO_LARGE, ATEA_ERR_NO_MEMORY. */
 
-/* 1 if name is a valid submodule, claim or platform name: [a-z0-9_.-]{1,ATEA_APPRAISAL_MAX_NAME}. */
+/* 1 if name is a valid submodule, claim or platform name: [a-z0-9_.-]{1,ATEA_APPRAISAL_MAX_NAME}.
+ */
 int atea_appraisal_name_valid(const char *name);
 
 atea_err atea_appraisal_new(atea_appraisal **pappraisal) ATEA_MUST_USE;
@@ -100,8 +101,9 @@ atea_err atea_appraisal_claim_bool(atea_appraisal *a, const char *submod, const 
  * code is the atea_err the check stands for (ATEA_OK is allowed for a passed check).
  * submod NULL records a reason about the appraisal as a whole (e.g. "unknown evidence type"):
  * it counts towards the overall status and is printed under the top-level "atea.reasons". */
-atea_err atea_appraisal_add_reason(atea_appraisal *a, const char *submod,
-                                   atea_ear_status tier, atea_err code, const char *fmt, ...) ATEA_PRINTF(5, 6) ATEA_MUST_USE;
+atea_err atea_appraisal_add_reason(atea_appraisal *a, const char *submod, atea_ear_status tier,
+                                   atea_err code, const char *fmt, ...)
+    ATEA_PRINTF(5, 6) ATEA_MUST_USE;
 
 /* EAR trustworthiness-vector entry for a submodule ("instance-identity", "configuration",
  * "executables", "hardware", "runtime-opaque", "storage-opaque", "sourced-data", "file-system"),

@@ -66,9 +66,10 @@ void atea_policy_free(atea_policy *policy);
  * AFFIRMING for each rule satisfied, CONTRAINDICATED for each violation, with a message that
  * names the claim, its value and the policy (codes ATEA_ERR_POLICY_REFERENCE_VALUE,
  * _MIN_VALUE, _DEBUG, _REQUIRED_CLAIM, _TCB_STATUS, _CLAIM_TYPE, _PLATFORM). A rule about a claim
- * the evidence does not carry fails with ATEA_ERR_POLICY_REQUIRED_CLAIM. Finally, if the overall
- * status is "warning" and the policy does not accept warnings, a top-level CONTRAINDICATED reason
- * ATEA_ERR_POLICY_WARNING is added. Sets the appraisal's policy id.
+ * the evidence does not carry fails with ATEA_ERR_POLICY_REQUIRED_CLAIM. A submodule that is
+ * already contraindicated (its verifier refused it) gets only the platform check. Finally, if
+ * the overall status is "warning" and the policy does not accept warnings, a top-level
+ * CONTRAINDICATED reason ATEA_ERR_POLICY_WARNING is added. Sets the appraisal's policy id.
  * Returns ATEA_OK when the rules were applied (violations are in the appraisal, not the return
  * code); ATEA_ERR_INVALID_ARG, ATEA_ERR_APPRAISAL_FULL, ATEA_ERR_NO_MEMORY otherwise.
  */

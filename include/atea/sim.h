@@ -30,9 +30,9 @@ extern "C" {
 
 #define ATEA_SIM_MEDIA_TYPE "application/vnd.atea.sim-evidence+cbor"
 #define ATEA_SIM_PROFILE "tag:atea.dev,2026:sim-evidence#1"
-#define ATEA_SIM_MAX_EVIDENCE 8192        /* bytes of one COSE_Sign1 */
-#define ATEA_SIM_MAX_CERT 2048            /* bytes of one certificate in x5chain */
-#define ATEA_SIM_MAX_MEASUREMENT 64       /* bytes */
+#define ATEA_SIM_MAX_EVIDENCE 8192  /* bytes of one COSE_Sign1 */
+#define ATEA_SIM_MAX_CERT 2048      /* bytes of one certificate in x5chain */
+#define ATEA_SIM_MAX_MEASUREMENT 64 /* bytes */
 #define ATEA_SIM_MAX_IDENTITY_NAME 32
 #define ATEA_SIM_DEFAULT_IDENTITY "default"
 
@@ -126,8 +126,8 @@ typedef struct atea_sim_evidence {
 } atea_sim_evidence;
 
 /* Parse (no cryptography). Strict: exact COSE_Sign1 shape, alg ES256, known claim keys once each,
- * no trailing bytes. Errors: ATEA_ERR_SIM_MALFORMED (with the offending offset), ATEA_ERR_TOO_LARGE,
- * the CBOR decoder's codes. */
+ * no trailing bytes. Errors: ATEA_ERR_SIM_MALFORMED (with the offending offset),
+ * ATEA_ERR_TOO_LARGE, the CBOR decoder's codes. */
 atea_err atea_sim_evidence_parse(const uint8_t *data, size_t len,
                                  atea_sim_evidence *out) ATEA_MUST_USE;
 

@@ -33,10 +33,10 @@ extern "C" {
 #endif
 
 #define ATEA_TSM_DEFAULT_ROOT "/sys/kernel/config/tsm/report"
-#define ATEA_TSM_INBLOB_LEN 64              /* TDX and SNP require exactly 64 bytes */
-#define ATEA_TSM_MAX_OUTBLOB (64u * 1024u)  /* real quotes are ~5-8 KiB, SNP reports 1184 B */
-#define ATEA_TSM_MAX_AUXBLOB (64u * 1024u)  /* = ATEA_SNP_CERT_TABLE_MAX_SIZE */
-#define ATEA_TSM_MAX_SMALL_FILE 64          /* provider, generation */
+#define ATEA_TSM_INBLOB_LEN 64             /* TDX and SNP require exactly 64 bytes */
+#define ATEA_TSM_MAX_OUTBLOB (64u * 1024u) /* real quotes are ~5-8 KiB, SNP reports 1184 B */
+#define ATEA_TSM_MAX_AUXBLOB (64u * 1024u) /* = ATEA_SNP_CERT_TABLE_MAX_SIZE */
+#define ATEA_TSM_MAX_SMALL_FILE 64         /* provider, generation */
 #define ATEA_TSM_MAX_PATH 512
 
 /* The SNP collection (profile.md §5: "collection with the certificate table"). */

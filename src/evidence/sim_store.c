@@ -59,8 +59,7 @@ static atea_err ensure_dir(const char *path)
     atea_err err = ATEA_OK;
     struct stat st;
     if (mkdir(path, 0700) != 0) {
-        ATEA_ENSURE_MSG(errno == EEXIST, ATEA_ERR_SIM_STORE, "mkdir %s: %s", path,
-                        strerror(errno));
+        ATEA_ENSURE_MSG(errno == EEXIST, ATEA_ERR_SIM_STORE, "mkdir %s: %s", path, strerror(errno));
         ATEA_ENSURE_MSG(stat(path, &st) == 0 && S_ISDIR(st.st_mode), ATEA_ERR_SIM_STORE,
                         "%s exists and is not a directory", path);
     }

@@ -18,7 +18,8 @@ typedef struct sim_identity {
 
 /* Load (or create) the root and the identity `name` in store `dir`. now: certificate time
  * (0 = current). Errors: ATEA_ERR_SIM_IDENTITY_NAME, ATEA_ERR_SIM_STORE,
- * ATEA_ERR_SIM_KEY_PERMISSIONS, ATEA_ERR_SIM_KEY_CORRUPT, ATEA_ERR_SIM_CRYPTO, ATEA_ERR_NO_MEMORY. */
+ * ATEA_ERR_SIM_KEY_PERMISSIONS, ATEA_ERR_SIM_KEY_CORRUPT, ATEA_ERR_SIM_CRYPTO, ATEA_ERR_NO_MEMORY.
+ */
 atea_err atea__sim_identity_load(const char *dir, const char *name, int64_t now,
                                  sim_identity *out) ATEA_MUST_USE;
 

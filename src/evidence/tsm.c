@@ -151,8 +151,8 @@ static atea_err read_provider(tsm_entry *e, atea_tsm_provider *provider)
     atea_err err = ATEA_OK;
     char text[ATEA_TSM_MAX_SMALL_FILE + 1];
     size_t len = 0;
-    int rc = e->fs->read(e->fs->user, attr(e, "provider"), (uint8_t *)text,
-                         ATEA_TSM_MAX_SMALL_FILE, &len);
+    int rc = e->fs->read(e->fs->user, attr(e, "provider"), (uint8_t *)text, ATEA_TSM_MAX_SMALL_FILE,
+                         &len);
     ATEA_ENSURE_MSG(rc != -ENOENT && !(rc == 0 && len == 0), ATEA_ERR_TSM_PROVIDER_MISSING,
                     "%s is missing or empty", e->path);
     ATEA_ENSURE_MSG(rc == 0, ATEA_ERR_TSM_IO, "read %s: %s", e->path, strerror(-rc));
@@ -263,8 +263,8 @@ static atea_err run_entry(tsm_entry *e, const uint8_t *inblob, atea_tsm_report *
     ATEA_TRY(read_blob(e, "outblob", ATEA_TSM_MAX_OUTBLOB, ATEA_ERR_TSM_OUTBLOB, 0, &r->outblob));
     ATEA_ENSURE_MSG(r->outblob.len > 0, ATEA_ERR_TSM_OUTBLOB, "%s is empty", e->path);
     if (r->provider == ATEA_TSM_PROVIDER_SNP) {
-        ATEA_TRY(read_blob(e, "auxblob", ATEA_TSM_MAX_AUXBLOB, ATEA_ERR_TSM_AUXBLOB, 1,
-                           &r->auxblob));
+        ATEA_TRY(
+            read_blob(e, "auxblob", ATEA_TSM_MAX_AUXBLOB, ATEA_ERR_TSM_AUXBLOB, 1, &r->auxblob));
     }
     ATEA_TRY(read_generation(e, &after));
     ATEA_ENSURE_MSG(after == before + 1, ATEA_ERR_TSM_GENERATION,

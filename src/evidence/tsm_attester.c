@@ -17,8 +17,8 @@ static atea_err snp_collection(const atea_tsm_report *r, atea_cmw **pcmw)
     atea_cmw *coll = NULL;
     atea_cmw *rec = NULL;
     ATEA_TRY(atea_cmw_new_collection(NULL, &coll));
-    ATEA_TRY(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_SNP_REPORT),
-                                 r->outblob.data, r->outblob.len, ATEA_CMW_IND_EVIDENCE, &rec));
+    ATEA_TRY(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_SNP_REPORT), r->outblob.data,
+                                 r->outblob.len, ATEA_CMW_IND_EVIDENCE, &rec));
     ATEA_TRY(atea_cmw_add(coll, ATEA_TSM_SNP_LABEL_REPORT, rec));
     if (r->auxblob.len > 0) {
         rec = NULL;
@@ -41,13 +41,11 @@ atea_err atea_tsm_report_to_cmw(const atea_tsm_report *r, atea_buf *out)
     switch (r->provider) {
     case ATEA_TSM_PROVIDER_TDX:
         ATEA_TRY(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_TDX_QUOTE),
-                                     r->outblob.data, r->outblob.len, ATEA_CMW_IND_EVIDENCE,
-                                     &cmw));
+                                     r->outblob.data, r->outblob.len, ATEA_CMW_IND_EVIDENCE, &cmw));
         break;
     case ATEA_TSM_PROVIDER_CCA:
         ATEA_TRY(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_CCA_TOKEN),
-                                     r->outblob.data, r->outblob.len, ATEA_CMW_IND_EVIDENCE,
-                                     &cmw));
+                                     r->outblob.data, r->outblob.len, ATEA_CMW_IND_EVIDENCE, &cmw));
         break;
     case ATEA_TSM_PROVIDER_SNP:
         ATEA_TRY(snp_collection(r, &cmw));

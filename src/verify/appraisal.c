@@ -18,7 +18,7 @@
 
 /* EAR trustworthiness-vector categories, in AR4SI key order (specs.md §5.2). */
 static const char *const tvector_categories[] = {
-    "instance-identity", "configuration", "executables",    "file-system",
+    "instance-identity", "configuration",  "executables",    "file-system",
     "hardware",          "runtime-opaque", "storage-opaque", "sourced-data",
 };
 #define TVECTOR_COUNT ATEA_ARRAY_LEN(tvector_categories)
@@ -335,17 +335,16 @@ out:
     return err;
 }
 
-atea_err atea_appraisal_add_reason(atea_appraisal *a, const char *submod,
-                                   atea_ear_status tier, atea_err code, const char *fmt, ...)
+atea_err atea_appraisal_add_reason(atea_appraisal *a, const char *submod, atea_ear_status tier,
+                                   atea_err code, const char *fmt, ...)
 {
     atea_err err = ATEA_OK;
     submod_entry *e = NULL;
     reason_slot *slot = NULL;
     ATEA_ENSURE(a != NULL && fmt != NULL, ATEA_ERR_INVALID_ARG);
-    ATEA_ENSURE_MSG(tier == ATEA_EAR_AFFIRMING || tier == ATEA_EAR_WARNING ||
-                        tier == ATEA_EAR_CONTRAINDICATED,
-                    ATEA_ERR_INVALID_ARG, "reason tier %d is not affirming/warning/contraindicated",
-                    (int)tier);
+    ATEA_ENSURE_MSG(
+        tier == ATEA_EAR_AFFIRMING || tier == ATEA_EAR_WARNING || tier == ATEA_EAR_CONTRAINDICATED,
+        ATEA_ERR_INVALID_ARG, "reason tier %d is not affirming/warning/contraindicated", (int)tier);
     if (submod != NULL) {
         ATEA_TRY(lookup_submod(a, submod, &e));
     }
@@ -516,7 +515,6 @@ int atea_appraisal_has_reason(const atea_appraisal *a, atea_err code)
     }
     return 0;
 }
-
 
 /* ---- EAR-shaped JSON (docs/POLICY.md "The appraisal result") ---- */
 

@@ -126,8 +126,8 @@ static const struct {
     atea_cmw_mt mt;
     platform_fn fn;
 } platforms[] = {
-    {ATEA_CMW_MT_TDX_QUOTE, verify_tdx},   {ATEA_CMW_MT_SNP_REPORT, verify_snp},
-    {ATEA_CMW_MT_CCA_TOKEN, verify_cca},   {ATEA_CMW_MT_TPM2_QUOTE, verify_tpm},
+    {ATEA_CMW_MT_TDX_QUOTE, verify_tdx},    {ATEA_CMW_MT_SNP_REPORT, verify_snp},
+    {ATEA_CMW_MT_CCA_TOKEN, verify_cca},    {ATEA_CMW_MT_TPM2_QUOTE, verify_tpm},
     {ATEA_CMW_MT_SIM_EVIDENCE, verify_sim},
 };
 
@@ -166,8 +166,7 @@ out:
 }
 
 /* A collection that is one platform's evidence: its `label` entry is a record of type mt. */
-static const atea_cmw *platform_entry(const atea_cmw *collection, const char *label,
-                                      atea_cmw_mt mt)
+static const atea_cmw *platform_entry(const atea_cmw *collection, const char *label, atea_cmw_mt mt)
 {
     const atea_cmw *e = atea_cmw_find(collection, label);
     if (e == NULL || e->kind != ATEA_CMW_RECORD || e->media_type == NULL) {
@@ -181,14 +180,14 @@ static atea_err dispatch_collection(atea_dispatch *d, const atea_cmw *cmw, unsig
     atea_err err = ATEA_OK;
     const atea_cmw *snp = platform_entry(cmw, ATEA_TSM_SNP_LABEL_REPORT, ATEA_CMW_MT_SNP_REPORT);
     if (snp != NULL) {
-        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_SNP_REPORT, snp->media_type,
-                                      snp->value.data, snp->value.len, cmw));
+        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_SNP_REPORT, snp->media_type, snp->value.data,
+                                      snp->value.len, cmw));
         goto out;
     }
     const atea_cmw *tpm = platform_entry(cmw, ATEA_TPM_LABEL_ATTEST, ATEA_CMW_MT_TPM2_QUOTE);
     if (tpm != NULL) {
-        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_TPM2_QUOTE, tpm->media_type,
-                                      tpm->value.data, tpm->value.len, cmw));
+        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_TPM2_QUOTE, tpm->media_type, tpm->value.data,
+                                      tpm->value.len, cmw));
         goto out;
     }
     /* Composite evidence (specs.md §4.10): every entry is a piece of its own. */

@@ -57,7 +57,8 @@ static void skip_ws(atea_rd *rd)
     }
 }
 
-/* Consume a string starting at a quote; raw, raw_len: its bytes between the quotes (escapes kept). */
+/* Consume a string starting at a quote; raw, raw_len: its bytes between the quotes (escapes kept).
+ */
 static int skip_string(atea_rd *rd, const uint8_t **raw, size_t *raw_len)
 {
     if (atea_rd_left(rd) == 0 || *atea_rd_ptr(rd) != '"') {

@@ -123,15 +123,15 @@ static atea_err read_text(load_ctx *ctx, const json_t *v, size_t max, const char
     }
     size_t len = json_string_length(v);
     if (len == 0 || len > max || strlen(json_string_value(v)) != len) {
-        ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_VALUE, "expected a string of 1..%zu bytes",
-                             max));
+        ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_VALUE, "expected a string of 1..%zu bytes", max));
     }
     *out = json_string_value(v);
 out:
     return err;
 }
 
-static atea_err read_claim_name(load_ctx *ctx, const char *name, char out[ATEA_APPRAISAL_MAX_NAME + 1])
+static atea_err read_claim_name(load_ctx *ctx, const char *name,
+                                char out[ATEA_APPRAISAL_MAX_NAME + 1])
 {
     atea_err err = ATEA_OK;
     if (!atea_appraisal_name_valid(name)) {
@@ -244,8 +244,8 @@ static atea_err pem_spki_sha256(load_ctx *ctx, const char *file, uint8_t digest[
         key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
     }
     if (key == NULL) {
-        ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_READ,
-                             "%s holds no PEM certificate or public key", file));
+        ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_READ, "%s holds no PEM certificate or public key",
+                             file));
     }
     int der_len = i2d_PUBKEY(key, &der);
     ATEA_ENSURE(der_len > 0, ATEA_ERR_NO_MEMORY);
@@ -299,7 +299,8 @@ static atea_err read_refs(load_ctx *ctx, const json_t *obj, policy_platform_rule
     const char *claim;
     const json_t *list;
     ATEA_TRY(check_object(ctx, obj, ATEA_POLICY_MAX_RULES));
-    json_object_foreach((json_t *)obj, claim, list) {
+    json_object_foreach((json_t *)obj, claim, list)
+    {
         size_t mark = path_push_key(ctx, claim);
         policy_ref_rule *rule = &r->refs[r->ref_count];
         ATEA_TRY(read_claim_name(ctx, claim, rule->claim));
@@ -325,7 +326,8 @@ static atea_err read_mins(load_ctx *ctx, const json_t *obj, policy_platform_rule
     const char *claim;
     const json_t *v;
     ATEA_TRY(check_object(ctx, obj, ATEA_POLICY_MAX_RULES));
-    json_object_foreach((json_t *)obj, claim, v) {
+    json_object_foreach((json_t *)obj, claim, v)
+    {
         size_t mark = path_push_key(ctx, claim);
         policy_min_rule *rule = &r->mins[r->min_count];
         ATEA_TRY(read_claim_name(ctx, claim, rule->claim));
@@ -486,7 +488,8 @@ static atea_err read_platform(load_ctx *ctx, policy_platform which, const json_t
     const json_t *v;
     ATEA_TRY(check_object(ctx, obj, ATEA_POLICY_MAX_RULES));
     r->listed = 1;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         size_t mark = path_push_key(ctx, key);
         if (strcmp(key, "reference_values") == 0) {
             ATEA_TRY(read_refs(ctx, v, r));
@@ -520,7 +523,8 @@ static atea_err read_platforms(load_ctx *ctx, const json_t *obj, atea_policy *p)
     const json_t *v;
     ATEA_TRY(check_object(ctx, obj, POLICY_PLATFORM_COUNT));
     p->lists_platforms = 1;
-    json_object_foreach((json_t *)obj, key, v) {
+    json_object_foreach((json_t *)obj, key, v)
+    {
         size_t mark = path_push_key(ctx, key);
         size_t which = 0;
         while (which < POLICY_PLATFORM_COUNT && strcmp(platform_table[which].key, key) != 0) {
@@ -543,7 +547,8 @@ static atea_err read_root(load_ctx *ctx, const json_t *root, atea_policy *p)
     const char *key;
     const json_t *v;
     ATEA_TRY(check_object(ctx, root, 16));
-    json_object_foreach((json_t *)root, key, v) {
+    json_object_foreach((json_t *)root, key, v)
+    {
         size_t mark = path_push_key(ctx, key);
         const char *text = NULL;
         int64_t version = 0;

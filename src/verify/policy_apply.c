@@ -3,6 +3,8 @@
  * per rule (docs/POLICY.md "How rules are applied"). Passed rules are AFFIRMING so the output shows
  * what was checked; violations are CONTRAINDICATED with a message that names the claim, its value
  * and the policy file. A rule about a claim the evidence lacks is a violation, never a pass.
+ * Submodules that their verifier already contraindicated get no rule reasons (their claims are
+ * not trustworthy), only the platform check.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -62,7 +64,8 @@ static int value_matches(const policy_value *v, const atea_claim *c)
         if (v->kind != POLICY_VALUE_TEXT || v->bytes.data == NULL) {
             return -1;
         }
-        return v->bytes.len == c->bytes.len && memcmp(v->bytes.data, c->bytes.data, c->bytes.len) == 0;
+        return v->bytes.len == c->bytes.len &&
+               memcmp(v->bytes.data, c->bytes.data, c->bytes.len) == 0;
     case ATEA_CLAIM_STR:
         if (v->kind != POLICY_VALUE_TEXT) {
             return -1;
@@ -162,8 +165,7 @@ static atea_err apply_min_rule(apply_ctx *x, const policy_min_rule *rule)
     if (c->i < rule->min) {
         ATEA_TRY(atea_appraisal_add_reason(x->a, x->submod, ATEA_EAR_CONTRAINDICATED,
                                            ATEA_ERR_POLICY_MIN_VALUE,
-                                           "%s %" PRId64 " is below the minimum %" PRId64
-                                           " in %s",
+                                           "%s %" PRId64 " is below the minimum %" PRId64 " in %s",
                                            rule->claim, c->i, rule->min, x->policy->source));
         goto out;
     }
@@ -192,16 +194,15 @@ static atea_err apply_debug(apply_ctx *x)
 {
     atea_err err = ATEA_OK;
     const atea_claim *c = atea_appraisal_find_claim(x->a, x->submod, "debug");
-    int forbidden = x->rules->debug_forbidden >= 0 ? x->rules->debug_forbidden
-                                                   : x->policy->debug_forbidden;
+    int forbidden =
+        x->rules->debug_forbidden >= 0 ? x->rules->debug_forbidden : x->policy->debug_forbidden;
     if (c == NULL) {
         goto out;
     }
     if (c->type != ATEA_CLAIM_BOOL) {
-        ATEA_TRY(atea_appraisal_add_reason(x->a, x->submod, ATEA_EAR_CONTRAINDICATED,
-                                           ATEA_ERR_POLICY_CLAIM_TYPE,
-                                           "claim debug is %s, expected a boolean",
-                                           claim_type_name(c->type)));
+        ATEA_TRY(atea_appraisal_add_reason(
+            x->a, x->submod, ATEA_EAR_CONTRAINDICATED, ATEA_ERR_POLICY_CLAIM_TYPE,
+            "claim debug is %s, expected a boolean", claim_type_name(c->type)));
     } else if (c->i && forbidden) {
         ATEA_TRY(atea_appraisal_add_reason(x->a, x->submod, ATEA_EAR_CONTRAINDICATED,
                                            ATEA_ERR_POLICY_DEBUG,
@@ -230,10 +231,9 @@ static atea_err apply_tcb_statuses(apply_ctx *x)
         goto out;
     }
     if (c->type != ATEA_CLAIM_STR) {
-        ATEA_TRY(atea_appraisal_add_reason(x->a, x->submod, ATEA_EAR_CONTRAINDICATED,
-                                           ATEA_ERR_POLICY_CLAIM_TYPE,
-                                           "claim tcb_status is %s, expected text",
-                                           claim_type_name(c->type)));
+        ATEA_TRY(atea_appraisal_add_reason(
+            x->a, x->submod, ATEA_EAR_CONTRAINDICATED, ATEA_ERR_POLICY_CLAIM_TYPE,
+            "claim tcb_status is %s, expected text", claim_type_name(c->type)));
         goto out;
     }
     for (size_t i = 0; i < x->rules->tcb_count; i++) {
@@ -265,15 +265,18 @@ static atea_err apply_submod(const atea_policy *p, atea_appraisal *a, size_t ind
     }
     if (which == POLICY_PLATFORM_COUNT ||
         !atea_policy_platform_allowed(p, atea__policy_platform_key((policy_platform)which))) {
-        ATEA_TRY(atea_appraisal_add_reason(a, x.submod, ATEA_EAR_CONTRAINDICATED,
-                                           ATEA_ERR_POLICY_PLATFORM,
-                                           "%s does not accept evidence from platform %s%s",
-                                           p->source, platform,
-                                           which == POLICY_SIM ? " (sim.trusted is not true)"
-                                                               : " (not listed in platforms)"));
+        ATEA_TRY(atea_appraisal_add_reason(
+            a, x.submod, ATEA_EAR_CONTRAINDICATED, ATEA_ERR_POLICY_PLATFORM,
+            "%s does not accept evidence from platform %s%s", p->source, platform,
+            which == POLICY_SIM ? " (sim.trusted is not true)" : " (not listed in platforms)"));
         goto out;
     }
     x.rules = &p->platforms[which];
+    /* Claims of evidence that already failed (bad signature, wrong binding) are not facts:
+     * comparing them with reference values would only bury the real reason in noise. */
+    if (atea_appraisal_submod_status(a, x.submod) == ATEA_EAR_CONTRAINDICATED) {
+        goto out;
+    }
     ATEA_TRY(apply_debug(&x));
     for (size_t i = 0; i < x.rules->required_count; i++) {
         ATEA_TRY(apply_required(&x, x.rules->required[i]));

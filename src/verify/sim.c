@@ -99,8 +99,7 @@ static atea_err check_chain(sim_check *s)
     ATEA_ENSURE_MSG(X509_verify(s->identity, root_key) == 1, ATEA_ERR_SIM_CHAIN,
                     "the identity certificate is not signed by the sim root in the evidence");
     ATEA_ENSURE_MSG(valid_at(s->root, now) && valid_at(s->identity, now), ATEA_ERR_SIM_CHAIN,
-                    "a sim certificate is not valid at the verification time %lld",
-                    (long long)now);
+                    "a sim certificate is not valid at the verification time %lld", (long long)now);
     ATEA_TRY(pass(s, "identity certificate chains to the sim root and is valid now"));
 out:
     return err;
@@ -135,10 +134,10 @@ static atea_err check_signature(sim_check *s)
     ATEA_TRY(atea_cbor_wr_bstr(&tbs, NULL, 0));
     ATEA_TRY(atea_cbor_wr_bstr(&tbs, s->ev.payload.data, s->ev.payload.len));
     ATEA_ENSURE(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1, ATEA_ERR_INTERNAL);
-    ATEA_ENSURE_MSG(EVP_DigestVerify(md, der, (size_t)der_len, atea_wr_data(&tbs),
-                                     atea_wr_len(&tbs)) == 1,
-                    ATEA_ERR_SIM_SIGNATURE,
-                    "the ES256 signature over the sim claims does not verify with the identity key");
+    ATEA_ENSURE_MSG(
+        EVP_DigestVerify(md, der, (size_t)der_len, atea_wr_data(&tbs), atea_wr_len(&tbs)) == 1,
+        ATEA_ERR_SIM_SIGNATURE,
+        "the ES256 signature over the sim claims does not verify with the identity key");
     ATEA_TRY(pass(s, "ES256 signature over the claims verifies with the identity key"));
 out:
     EVP_MD_CTX_free(md);
@@ -157,8 +156,7 @@ static atea_err record_claims(sim_check *s)
     uint8_t expected_pid[32];
     const atea_sim_evidence *e = &s->ev;
     ATEA_TRY(spki_sha256(s->identity, expected_pid));
-    ATEA_ENSURE_MSG(e->platform_id.len == 32 &&
-                        memcmp(e->platform_id.data, expected_pid, 32) == 0,
+    ATEA_ENSURE_MSG(e->platform_id.len == 32 && memcmp(e->platform_id.data, expected_pid, 32) == 0,
                     ATEA_ERR_SIM_MALFORMED,
                     "platform_id is not the SHA-256 of the identity certificate's key");
     memcpy(identity, e->identity.data, e->identity.len);
@@ -247,8 +245,7 @@ static atea_err verify_steps(sim_check *s, const uint8_t *evidence, size_t len)
     ATEA_TRY(atea_appraisal_add_reason(s->out, SUBMOD, ATEA_EAR_AFFIRMING, ATEA_ERR_SIMULATED_TEE,
                                        "simulated TEE: not a real TEE (identity '%.*s'); this "
                                        "evidence proves nothing about the hardware",
-                                       (int)s->ev.identity.len,
-                                       (const char *)s->ev.identity.data));
+                                       (int)s->ev.identity.len, (const char *)s->ev.identity.data));
 out:
     return err;
 }

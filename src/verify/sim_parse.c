@@ -93,8 +93,7 @@ static atea_err read_bytes_claim(atea_cbor_rd *c, const char *name, size_t min, 
     size_t at = atea_cbor_pos(c);
     ATEA_TRY(atea_cbor_read_bstr(c, out));
     ATEA_ENSURE_MSG(out->len >= min && out->len <= max, ATEA_ERR_SIM_MALFORMED,
-                    "claim %s at offset %zu is %zu bytes (%zu..%zu)", name, at, out->len, min,
-                    max);
+                    "claim %s at offset %zu is %zu bytes (%zu..%zu)", name, at, out->len, min, max);
 out:
     return err;
 }
@@ -153,8 +152,8 @@ static atea_err parse_claim(atea_cbor_rd *c, const atea_slice *key, unsigned *se
                         "svn at offset %zu exceeds 32 bits", at);
     } else if (key_is(key, ATEA_SIM_CLAIM_NONCE)) {
         bit = SEEN_NONCE;
-        ATEA_TRY(read_bytes_claim(c, ATEA_SIM_CLAIM_NONCE, SIM_NONCE_MIN, SIM_NONCE_MAX,
-                                  &out->nonce));
+        ATEA_TRY(
+            read_bytes_claim(c, ATEA_SIM_CLAIM_NONCE, SIM_NONCE_MIN, SIM_NONCE_MAX, &out->nonce));
     } else if (key_is(key, ATEA_SIM_CLAIM_AIK_HASH)) {
         bit = SEEN_AIK_HASH;
         ATEA_TRY(read_bytes_claim(c, ATEA_SIM_CLAIM_AIK_HASH, SIM_NONCE_MIN, SIM_NONCE_MAX,

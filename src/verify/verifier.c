@@ -144,8 +144,7 @@ static atea_err decide(const atea_dispatch *d)
     }
     ATEA_ENSURE_MSG(d->appraised > 0, ATEA_ERR_NOTHING_APPRAISED,
                     "the CMW held no evidence atea could appraise");
-    ATEA_FAIL(ATEA_ERR_NOT_AFFIRMED, "the appraisal ended in '%s'",
-              atea_ear_status_name(status));
+    ATEA_FAIL(ATEA_ERR_NOT_AFFIRMED, "the appraisal ended in '%s'", atea_ear_status_name(status));
 out:
     return err;
 }
@@ -165,8 +164,7 @@ atea_err atea_verify_cmw(atea_verifier *v, const uint8_t *cmw_bytes, size_t len,
     atea_err err = ATEA_OK;
     atea_cmw *cmw = NULL;
     atea_dispatch d;
-    ATEA_ENSURE(v != NULL && out != NULL && (cmw_bytes != NULL || len == 0),
-                ATEA_ERR_INVALID_ARG);
+    ATEA_ENSURE(v != NULL && out != NULL && (cmw_bytes != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     dispatch_init(v, expected, out, &d);
     err = atea_cmw_decode(cmw_bytes, len, NULL, &cmw);
     if (err != ATEA_OK) {
@@ -218,8 +216,7 @@ atea_err atea_verify_raw(atea_verifier *v, const uint8_t *evidence, size_t len,
 {
     atea_err err = ATEA_OK;
     atea_dispatch d;
-    ATEA_ENSURE(v != NULL && out != NULL && (evidence != NULL || len == 0),
-                ATEA_ERR_INVALID_ARG);
+    ATEA_ENSURE(v != NULL && out != NULL && (evidence != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     atea_cmw_mt mt = sniff(evidence, len);
     if (mt == ATEA_CMW_MT_UNKNOWN && atea_cmw_demux(evidence, len) != ATEA_CMW_FORM_UNKNOWN) {
         ATEA_TRY(atea_verify_cmw(v, evidence, len, expected, out));

@@ -22,11 +22,11 @@ typedef struct fake_tsm {
     atea_tsm_fs fs; /* put &fake.fs into atea_tsm_opts.fs */
     char root[64];  /* a fresh temporary directory: the configfs root */
     /* configuration */
-    const char *provider;     /* text served as `provider` ("tdx_guest\n"), NULL: no file */
-    const char *outblob_path; /* the sample served as `outblob` */
-    atea_buf auxblob;         /* served as `auxblob` for sev_guest (owned) */
-    unsigned concurrent_writes;    /* extra generation bumps per inblob write (a racing writer) */
-    const char *generation_text;   /* if set, served instead of the counter */
+    const char *provider;        /* text served as `provider` ("tdx_guest\n"), NULL: no file */
+    const char *outblob_path;    /* the sample served as `outblob` */
+    atea_buf auxblob;            /* served as `auxblob` for sev_guest (owned) */
+    unsigned concurrent_writes;  /* extra generation bumps per inblob write (a racing writer) */
+    const char *generation_text; /* if set, served instead of the counter */
     /* observed state */
     char entry[256];         /* path of the entry that exists, "" if none */
     unsigned mkdirs, rmdirs; /* calls */

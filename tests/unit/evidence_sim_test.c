@@ -140,7 +140,7 @@ static void test_bad_options_and_store(void **state)
     EXPECT_ERR(new_attester(dir, "Bad Name", &att), ATEA_ERR_SIM_IDENTITY_NAME);
     EXPECT_ERR(new_attester(dir, "", &att), ATEA_ERR_SIM_IDENTITY_NAME);
     EXPECT_ERR(new_attester(dir, "abcdefghijklmnopqrstuvwxyz0123456", &att),
-               ATEA_ERR_SIM_IDENTITY_NAME); /* 33 characters */
+               ATEA_ERR_SIM_IDENTITY_NAME);                                 /* 33 characters */
     EXPECT_OK(new_attester(dir, "abcdefghijklmnopqrstuvwxyz012345", &att)); /* 32 */
     atea_attester_free(att);
     EXPECT_ERR(new_attester(NULL, "x", &att), ATEA_ERR_INVALID_ARG);

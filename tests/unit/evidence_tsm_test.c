@@ -1,4 +1,5 @@
-/* configfs-tsm attester against a fake tree that emulates the kernel and serves the real samples. */
+/* configfs-tsm attester against a fake tree that emulates the kernel and serves the real samples.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

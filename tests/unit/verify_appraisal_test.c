@@ -39,8 +39,8 @@ static void test_status_is_worst_reason(void **state)
     assert_int_equal(atea_appraisal_status(a), ATEA_EAR_WARNING);
     EXPECT_OK(atea_appraisal_add_reason(a, "tdx", ATEA_EAR_AFFIRMING, ATEA_OK, "later pass"));
     assert_int_equal(atea_appraisal_status(a), ATEA_EAR_WARNING);
-    EXPECT_OK(atea_appraisal_add_reason(a, "tdx", ATEA_EAR_CONTRAINDICATED,
-                                        ATEA_ERR_POLICY_DEBUG, "debug on"));
+    EXPECT_OK(atea_appraisal_add_reason(a, "tdx", ATEA_EAR_CONTRAINDICATED, ATEA_ERR_POLICY_DEBUG,
+                                        "debug on"));
     assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
     assert_true(atea_appraisal_has_reason(a, ATEA_ERR_POLICY_DEBUG));
     assert_false(atea_appraisal_has_reason(a, ATEA_ERR_POLICY_MIN_VALUE));
@@ -152,8 +152,9 @@ static void test_claim_caps_and_lookup(void **state)
     uint8_t *big = calloc(1, ATEA_APPRAISAL_MAX_CLAIM_BYTES + 1);
     assert_non_null(big);
     EXPECT_OK(atea_appraisal_claim_bytes(a, "sim", "at-cap", big, ATEA_APPRAISAL_MAX_CLAIM_BYTES));
-    EXPECT_ERR(atea_appraisal_claim_bytes(a, "sim", "over", big, ATEA_APPRAISAL_MAX_CLAIM_BYTES + 1),
-               ATEA_ERR_TOO_LARGE);
+    EXPECT_ERR(
+        atea_appraisal_claim_bytes(a, "sim", "over", big, ATEA_APPRAISAL_MAX_CLAIM_BYTES + 1),
+        ATEA_ERR_TOO_LARGE);
     free(big);
     char *text = malloc(ATEA_APPRAISAL_MAX_CLAIM_STR + 2);
     assert_non_null(text);
@@ -246,10 +247,9 @@ static void test_json_shape(void **state)
     assert_string_equal(json_string_value(json_object_get(sm, "ear.appraisal-policy-id")),
                         "file:policy.json");
     assert_string_equal(json_string_value(json_object_get(sm, "atea.platform")), "intel-tdx");
-    assert_int_equal(
-        json_integer_value(json_object_get(json_object_get(sm, "ear.trustworthiness-vector"),
-                                           "hardware")),
-        2);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(sm, "ear.trustworthiness-vector"), "hardware")),
+                     2);
     json_t *claims = json_object_get(sm, "atea.claims");
     assert_string_equal(json_string_value(json_object_get(claims, "mrtd")), "1a2bff");
     assert_int_equal(json_integer_value(json_object_get(claims, "svn")), -7);

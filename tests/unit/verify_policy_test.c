@@ -96,8 +96,10 @@ static void test_all_rules_pass(void **state)
     assert_string_equal(atea_policy_id(p), "file:policy.json");
     atea_buf json = {0};
     EXPECT_OK(atea_appraisal_to_json(a, 0, &json));
-    assert_non_null(strstr((const char *)json.data, "\"ear.appraisal-policy-id\": \"file:policy.json\""));
-    assert_non_null(strstr((const char *)json.data, "matches reference value 2 of 2 in policy.json"));
+    assert_non_null(
+        strstr((const char *)json.data, "\"ear.appraisal-policy-id\": \"file:policy.json\""));
+    assert_non_null(
+        strstr((const char *)json.data, "matches reference value 2 of 2 in policy.json"));
     atea_buf_free(&json);
     atea_appraisal_free(a);
     atea_policy_free(p);
@@ -154,6 +156,21 @@ static void test_missing_claims_fail(void **state)
     atea_policy_free(p);
 }
 
+static void test_failed_evidence_gets_no_rule_reasons(void **state)
+{
+    (void)state;
+    atea_policy *p = load(good_policy);
+    atea_appraisal *a = tdx_appraisal("00", 0, "Revoked", 1);
+    EXPECT_OK(atea_appraisal_add_reason(a, "tdx", ATEA_EAR_CONTRAINDICATED, ATEA_ERR_POLICY_DEBUG,
+                                        "signature does not verify"));
+    size_t before = atea_appraisal_reason_count(a);
+    EXPECT_OK(atea_policy_apply(p, a));
+    assert_int_equal(atea_appraisal_reason_count(a), before);
+    assert_false(atea_appraisal_has_reason(a, ATEA_ERR_POLICY_MIN_VALUE));
+    atea_appraisal_free(a);
+    atea_policy_free(p);
+}
+
 static void test_claim_type_mismatch(void **state)
 {
     (void)state;
@@ -194,8 +211,8 @@ static void test_warning_acceptance(void **state)
     atea_policy *lenient = load("{\"accept_warning\": true}");
     for (int pass = 0; pass < 2; pass++) {
         atea_appraisal *a = tdx_appraisal(MRTD_A, 3, "SWHardeningNeeded", 0);
-        EXPECT_OK(atea_appraisal_add_reason(a, "tdx", ATEA_EAR_WARNING, ATEA_OK,
-                                            "collateral is stale"));
+        EXPECT_OK(
+            atea_appraisal_add_reason(a, "tdx", ATEA_EAR_WARNING, ATEA_OK, "collateral is stale"));
         EXPECT_OK(atea_policy_apply(pass == 0 ? strict : lenient, a));
         if (pass == 0) {
             assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
@@ -247,19 +264,20 @@ static void test_bad_policies_name_the_line(void **state)
     expect_bad("{\n  \"version\": 1,\n  \"platforms\": {\n    \"tdx\": {,}\n  }\n}",
                ATEA_ERR_POLICY_SYNTAX, 4, "policy.json:4:");
     expect_bad("{\n \"version\": 1,\n \"version\": 1\n}", ATEA_ERR_POLICY_SYNTAX, 3, "duplicate");
-    expect_bad("{\n  \"version\": 1,\n  \"acept_warning\": true\n}", ATEA_ERR_POLICY_UNKNOWN_KEY,
-               3, "policy.json:3: acept_warning: unknown key 'acept_warning'");
+    expect_bad("{\n  \"version\": 1,\n  \"acept_warning\": true\n}", ATEA_ERR_POLICY_UNKNOWN_KEY, 3,
+               "policy.json:3: acept_warning: unknown key 'acept_warning'");
     expect_bad("{\n\"platforms\": {\n  \"tdx\": {\n    \"reference_value\": {}\n  }\n}\n}",
                ATEA_ERR_POLICY_UNKNOWN_KEY, 4, "platforms.tdx.reference_value");
-    expect_bad("{\"platforms\": {\n \"tdx\": {\n  \"roots\": [\"x\"]}}}", ATEA_ERR_POLICY_UNKNOWN_KEY,
-               3, "vendor roots are pinned");
+    expect_bad("{\"platforms\": {\n \"tdx\": {\n  \"roots\": [\"x\"]}}}",
+               ATEA_ERR_POLICY_UNKNOWN_KEY, 3, "vendor roots are pinned");
     expect_bad("{\"platforms\": {\n \"snp\": {\n  \"cpak_pem\": \"x\"}}}",
                ATEA_ERR_POLICY_UNKNOWN_KEY, 3, "for platform snp");
     expect_bad("{\"platforms\": {\n \"sgx\": {}}}", ATEA_ERR_POLICY_UNKNOWN_KEY, 2,
                "unknown platform 'sgx'");
     expect_bad("{\"version\": 1,\n\"platforms\": {\"tdx\": {\"minimum_values\": {\n"
                "  \"tcb_svn\": \"3\"}}}}",
-               ATEA_ERR_POLICY_VALUE, 3, "platforms.tdx.minimum_values.tcb_svn: expected an integer");
+               ATEA_ERR_POLICY_VALUE, 3,
+               "platforms.tdx.minimum_values.tcb_svn: expected an integer");
     expect_bad("{\"platforms\": {\"tdx\": {\"reference_values\": {\n"
                "  \"mrtd\": [\"aa\",\n     null]}}}}",
                ATEA_ERR_POLICY_VALUE, 3, "platforms.tdx.reference_values.mrtd[1]");
@@ -268,20 +286,22 @@ static void test_bad_policies_name_the_line(void **state)
     expect_bad("{\"platforms\": {\"tdx\": {\"required_claims\": [\n \"MRTD\"]}}}",
                ATEA_ERR_POLICY_VALUE, 2, "is not a claim name");
     expect_bad("{\n\"version\": 2}", ATEA_ERR_POLICY_VALUE, 2, "version 2 is not supported");
-    expect_bad("{\n\"accept_warning\": \"yes\"}", ATEA_ERR_POLICY_VALUE, 2, "expected true or false");
+    expect_bad("{\n\"accept_warning\": \"yes\"}", ATEA_ERR_POLICY_VALUE, 2,
+               "expected true or false");
     expect_bad("[1]", ATEA_ERR_POLICY_VALUE, 0, "expected an object");
     expect_bad("{\"platforms\": {\n\"sim\": {\"trusted\": true}}}", ATEA_ERR_POLICY_VALUE, 2,
                "names the sim root");
     expect_bad("{\"platforms\": {\"sim\": {\"trusted\": true,\n \"root_sha256\": [\"abcd\"]}}}",
                ATEA_ERR_POLICY_VALUE, 2, "64 hex digits");
-    expect_bad("{\"platforms\": {\"sim\": {\"trusted\": true,\n \"root_pem\": [\"/nonexistent/r.pem\"]}}}",
-               ATEA_ERR_POLICY_READ, 2, "cannot read /nonexistent/r.pem");
+    expect_bad(
+        "{\"platforms\": {\"sim\": {\"trusted\": true,\n \"root_pem\": [\"/nonexistent/r.pem\"]}}}",
+        ATEA_ERR_POLICY_READ, 2, "cannot read /nonexistent/r.pem");
     expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/etc/hostname-not-here\"}}}",
                ATEA_ERR_POLICY_READ, 2, "cannot read");
-    expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/dev/zero\"}}}",
-               ATEA_ERR_POLICY_READ, 2, "not a regular file");
-    expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/tmp\"}}}",
-               ATEA_ERR_POLICY_READ, 2, "not a regular file");
+    expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/dev/zero\"}}}", ATEA_ERR_POLICY_READ,
+               2, "not a regular file");
+    expect_bad("{\"platforms\": {\"cca\": {\n\"cpak_pem\": \"/tmp\"}}}", ATEA_ERR_POLICY_READ, 2,
+               "not a regular file");
 }
 
 static void test_caps(void **state)
@@ -291,7 +311,8 @@ static void test_caps(void **state)
     char *text = malloc(64 * 1024);
     assert_non_null(text);
     for (int extra = 0; extra < 2; extra++) {
-        size_t off = (size_t)sprintf(text, "{\"platforms\": {\"tdx\": {\"reference_values\": {\"svn\": [");
+        size_t off =
+            (size_t)sprintf(text, "{\"platforms\": {\"tdx\": {\"reference_values\": {\"svn\": [");
         for (int i = 0; i < ATEA_POLICY_MAX_VALUES + extra; i++) {
             off += (size_t)sprintf(text + off, "%s%d", i ? "," : "", i);
         }
@@ -317,7 +338,8 @@ static void test_caps(void **state)
     EXPECT_OK(atea_policy_load_mem(text, ATEA_POLICY_MAX_BYTES, "p.json", NULL, &p, NULL));
     atea_policy_free(p);
     p = NULL;
-    EXPECT_ERR(atea_policy_load_mem(text, big, "p.json", NULL, &p, NULL), ATEA_ERR_POLICY_TOO_LARGE);
+    EXPECT_ERR(atea_policy_load_mem(text, big, "p.json", NULL, &p, NULL),
+               ATEA_ERR_POLICY_TOO_LARGE);
     free(text);
 }
 
@@ -393,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_reference_value_violation),
         cmocka_unit_test(test_minimum_debug_tcb_violations),
         cmocka_unit_test(test_missing_claims_fail),
+        cmocka_unit_test(test_failed_evidence_gets_no_rule_reasons),
         cmocka_unit_test(test_claim_type_mismatch),
         cmocka_unit_test(test_debug_allowed_per_platform),
         cmocka_unit_test(test_warning_acceptance),

@@ -245,8 +245,8 @@ static void test_tampering(void **state)
     uint8_t sig[64];
     memcpy(sig, p.signature.data, 64);
     sig[10] ^= 1;
-    atea_buf t = reassemble(p.protected_hdr, p.identity_cert, p.root_cert, p.payload,
-                            (atea_slice){sig, 64});
+    atea_buf t =
+        reassemble(p.protected_hdr, p.identity_cert, p.root_cert, p.payload, (atea_slice){sig, 64});
     EXPECT_ERR(verify(f, f->policy, &f->binding, &t, NULL), ATEA_ERR_SIM_SIGNATURE);
     atea_buf_free(&t);
 

@@ -12,7 +12,7 @@
 #include "atea_test.h"
 
 #define TDX_V4_REPORT_DATA                                                                         \
-    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467da" \
+    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467da"  \
     "cead6f0c87a6d766c66f6f29f8acb281f1113"
 #define AT_2026 1767225600 /* 2026-01-01: inside the sample certificates' validity */
 
@@ -246,8 +246,8 @@ static void test_composite_collection(void **state)
 static void test_tdx_dispatch(void **state)
 {
     (void)state;
-    atea_buf quote =
-        atea_test_read_file(atea_test_shared_path("testdata/evidence/tdx/tdx_prod_quote_SPR_E4.dat"));
+    atea_buf quote = atea_test_read_file(
+        atea_test_shared_path("testdata/evidence/tdx/tdx_prod_quote_SPR_E4.dat"));
     atea_binding b = {0};
     atea_buf rd = atea_test_hex(TDX_V4_REPORT_DATA);
     memcpy(b.report_data, rd.data, 64);
@@ -281,7 +281,8 @@ static void test_snp_dispatch(void **state)
         atea_test_read_file(atea_test_shared_path("testdata/evidence/sev-snp/gsg_attestation.bin"));
     char vcek[512];
     char chain[512];
-    snprintf(vcek, sizeof(vcek), "%s", atea_test_shared_path("testdata/evidence/sev-snp/gsg_vcek.der"));
+    snprintf(vcek, sizeof(vcek), "%s",
+             atea_test_shared_path("testdata/evidence/sev-snp/gsg_vcek.der"));
     snprintf(chain, sizeof(chain), "%s",
              atea_test_shared_path("testdata/evidence/sev-snp/ask_ark_milan.pem"));
     const char *files[] = {vcek, chain};
@@ -351,7 +352,8 @@ static void test_tpm_dispatch(void **state)
     atea_cmw *coll = NULL;
     EXPECT_OK(atea_cmw_new_collection(NULL, &coll));
     const char *labels[] = {"quote", "sig", "pcrs", "ak"};
-    const char *types[] = {"application/vnd.tcg.tpm2.quote", "application/vnd.tcg.tpm2.tpmt-signature",
+    const char *types[] = {"application/vnd.tcg.tpm2.quote",
+                           "application/vnd.tcg.tpm2.tpmt-signature",
                            "application/vnd.atea.tpm2.pcr-values", "application/vnd.atea.spki+der"};
     for (int i = 0; i < 4; i++) {
         atea_cmw *r = NULL;
