@@ -62,6 +62,21 @@ static void ind_names(uint32_t ind, char *buf, size_t size)
     }
 }
 
+/* "label": with control characters shown as \xHH, so that a label cannot forge dump lines. */
+static void quote_label(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    out[n++] = '"';
+    for (const uint8_t *p = (const uint8_t *)text; *p != 0 && n + 8 < size; p++) {
+        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
+            n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p);
+        } else {
+            out[n++] = (char)*p;
+        }
+    }
+    snprintf(out + n, size - n, "\": ");
+}
+
 static atea_err dump_value(const atea_buf *v, atea_wr *out, unsigned indent)
 {
     atea_err err = ATEA_OK;
@@ -117,10 +132,10 @@ static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, cons
             ATEA_TRY(printf_wr(out, indent + 1, "__cmwc_t: \"%s\"", n->ctype));
         }
         for (size_t i = 0; i < n->n_entries; i++) {
-            char lab[ATEA_CMW_MAX_LABEL_LEN + 32];
+            char lab[4 * ATEA_CMW_MAX_LABEL_LEN + 32];
             const atea_cmw_label *l = &n->entries[i].label;
             if (l->is_text) {
-                snprintf(lab, sizeof(lab), "\"%s\": ", l->text);
+                quote_label(l->text, lab, sizeof(lab));
             } else {
                 snprintf(lab, sizeof(lab), "%lld: ", (long long)l->num);
             }

@@ -319,6 +319,11 @@ static void test_dump(void **state)
     atea_buf_free(&enc);
     atea_cmw_free(rec);
 
+    /* labels cannot forge lines of the dump */
+    text = dump_of("a1 63610a62 8219fde7442347da55", ATEA_OK);
+    assert_non_null(strstr(text, "    \"a\\x0ab\": record\n"));
+    free(text);
+
     /* malformed: what and where */
     text = dump_of("8319fde7442347da5500", ATEA_ERR_CMW_IND);
     assert_non_null(strstr(text, "CMW (CBOR record), 10 bytes\n  malformed: ATEA_ERR_CMW_IND: "));
