@@ -531,15 +531,22 @@ typedef struct json_builder {
 
 static void jset(json_builder *b, json_t *obj, const char *key, json_t *value)
 {
-    /* json_object_set_new takes ownership of value even on failure, and fails on NULL value. */
-    if (obj == NULL || json_object_set_new(obj, key, value) != 0) {
+    /* json_object_set_new takes ownership of value even on failure, and fails on NULL value;
+     * without an object (out of memory) the value is released here. */
+    if (obj == NULL) {
+        json_decref(value);
+        b->failed = 1;
+    } else if (json_object_set_new(obj, key, value) != 0) {
         b->failed = 1;
     }
 }
 
 static void jappend(json_builder *b, json_t *arr, json_t *value)
 {
-    if (arr == NULL || json_array_append_new(arr, value) != 0) {
+    if (arr == NULL) {
+        json_decref(value);
+        b->failed = 1;
+    } else if (json_array_append_new(arr, value) != 0) {
         b->failed = 1;
     }
 }
