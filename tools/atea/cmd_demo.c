@@ -326,9 +326,9 @@ out:
 int atea_cmd_demo(int argc, char **argv)
 {
     int first = 0;
-    int rc = atea_opt_parse(&spec, argc, argv, NULL, &first);
-    if (rc != ATEA_OPT_OK) {
-        return rc == ATEA_OPT_HELP ? ATEA_EXIT_OK : ATEA_EXIT_USAGE;
+    int rc = atea_opt_parse_command(&spec, argc, argv, NULL, &first);
+    if (rc != ATEA_OPT_CONTINUE) {
+        return rc;
     }
     atea_cli_ident ca = {0};
     int listen_fd = -1;

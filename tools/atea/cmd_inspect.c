@@ -37,9 +37,9 @@ int atea_cmd_inspect(int argc, char **argv)
 {
     atea_optval v[I_COUNT];
     int first = 0;
-    int rc = atea_opt_parse(&spec, argc, argv, v, &first);
-    if (rc != ATEA_OPT_OK) {
-        return rc == ATEA_OPT_HELP ? ATEA_EXIT_OK : ATEA_EXIT_USAGE;
+    int rc = atea_opt_parse_command(&spec, argc, argv, v, &first);
+    if (rc != ATEA_OPT_CONTINUE) {
+        return rc;
     }
     const char *path = first < argc ? argv[first] : "-";
     uint16_t cmw_ext = ATEA_DEFAULT_CMW_EXT;

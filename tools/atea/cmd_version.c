@@ -17,9 +17,9 @@ static const atea_cmd_spec spec = {
 int atea_cmd_version(int argc, char **argv)
 {
     int first = 0;
-    int rc = atea_opt_parse(&spec, argc, argv, NULL, &first);
-    if (rc != ATEA_OPT_OK) {
-        return rc == ATEA_OPT_HELP ? ATEA_EXIT_OK : ATEA_EXIT_USAGE;
+    int rc = atea_opt_parse_command(&spec, argc, argv, NULL, &first);
+    if (rc != ATEA_OPT_CONTINUE) {
+        return rc;
     }
     printf("atea %s\n", ATEA_CLI_VERSION);
     return ATEA_EXIT_OK;

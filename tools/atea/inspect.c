@@ -2,7 +2,9 @@
 
 #include <string.h>
 
+#include "atea/cmw.h"
 #include "atea/ea.h"
+#include "core/wr.h"
 #include "core/check.h"
 
 static const struct {
@@ -54,7 +56,25 @@ atea_inspect_kind atea_inspect_detect(const uint8_t *in, size_t len)
     default:
         break;
     }
+    if (atea_cmw_demux(in, len) != ATEA_CMW_FORM_UNKNOWN) {
+        return ATEA_INSPECT_CMW;
+    }
     return ATEA_INSPECT_UNKNOWN;
+}
+
+/* The CMW dumper writes into a bounded writer; what it wrote before a fault is kept. */
+static atea_err dump_cmw(const uint8_t *in, size_t len, atea_buf *text)
+{
+    atea_err err = ATEA_OK;
+    atea_wr wr;
+    ATEA_TRY(atea_wr_init_growable(&wr, 4096, 16u * 1024u * 1024u));
+    atea_err dump_err = atea_cmw_dump(in, len, &wr);
+    atea_err take_err = atea_wr_take(&wr, text);
+    atea_wr_dispose(&wr);
+    ATEA_TRY(dump_err);
+    ATEA_TRY(take_err);
+out:
+    return err;
 }
 
 atea_err atea_inspect_dump(atea_inspect_kind kind, const uint8_t *in, size_t len, uint16_t cmw_ext,
@@ -65,8 +85,10 @@ atea_err atea_inspect_dump(atea_inspect_kind kind, const uint8_t *in, size_t len
     case ATEA_INSPECT_EA:
         ATEA_TRY(atea_ea_dump(in, len, cmw_ext, text));
         break;
-    case ATEA_INSPECT_AUTO:
     case ATEA_INSPECT_CMW:
+        ATEA_TRY(dump_cmw(in, len, text));
+        break;
+    case ATEA_INSPECT_AUTO:
     case ATEA_INSPECT_TDX:
     case ATEA_INSPECT_SNP:
     case ATEA_INSPECT_CCA:

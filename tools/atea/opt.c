@@ -293,6 +293,19 @@ int atea_opt_parse(const atea_cmd_spec *spec, int argc, char **argv, atea_optval
     return ATEA_OPT_OK;
 }
 
+int atea_opt_parse_command(const atea_cmd_spec *spec, int argc, char **argv, atea_optval *vals,
+                           int *first_arg)
+{
+    switch (atea_opt_parse(spec, argc, argv, vals, first_arg)) {
+    case ATEA_OPT_OK:
+        return ATEA_OPT_CONTINUE;
+    case ATEA_OPT_HELP:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 void atea_opt_print_help(const atea_cmd_spec *spec)
 {
     printf("usage: atea %s %s\n\n%s\n\noptions:\n", spec->name, spec->synopsis, spec->summary);

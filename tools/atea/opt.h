@@ -66,6 +66,12 @@ int atea_opt_parse(const atea_cmd_spec *spec, int argc, char **argv, atea_optval
 
 void atea_opt_print_help(const atea_cmd_spec *spec);
 
+/* atea_opt_parse for a command's entry point: returns ATEA_OPT_CONTINUE when the command should
+ * run, else the exit code to return at once (0 after --help, 1 after a usage error). */
+#define ATEA_OPT_CONTINUE (-1)
+int atea_opt_parse_command(const atea_cmd_spec *spec, int argc, char **argv, atea_optval *vals,
+                           int *first_arg);
+
 /* Parse "2024-05-01", "2024-05-01T12:00:00Z" or "1714560000" into seconds since the epoch (UTC).
  * Returns 0 on success. */
 int atea_opt_parse_time(const char *text, int64_t *out);
