@@ -7,6 +7,8 @@
 #include "core/check.h"
 
 #define DUMP_PREVIEW_BYTES 32u
+/* How many CMWs wrapped inside CMW values the dump opens (RFC 9999 §6: cmw+cbor, cmw+json). */
+#define DUMP_MAX_NESTED 4u
 
 static const char *form_name(atea_cmw_form form)
 {
@@ -107,7 +109,49 @@ out:
     return err;
 }
 
-static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, const char *label)
+static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, const char *label,
+                          unsigned nest);
+
+/* 1 if the value of a record or tag is itself an unsigned CMW: media type application/cmw+cbor or
+ * +json, Content-Format 273 or 274, or the tags RFC 9999 Table 4 gives to those. */
+static int wraps_cmw(const atea_cmw *n)
+{
+    uint16_t cf = n->content_format;
+    if (n->kind == ATEA_CMW_COLLECTION) {
+        return 0;
+    }
+    if (!n->has_cf && n->media_type != NULL) {
+        atea_cmw_mt mt = atea_cmw_media_type_lookup(n->media_type, strlen(n->media_type));
+        cf = mt == ATEA_CMW_MT_CMW_CBOR   ? ATEA_CMW_CF_CMW_CBOR
+             : mt == ATEA_CMW_MT_CMW_JSON ? ATEA_CMW_CF_CMW_JSON
+                                          : 0;
+    }
+    return cf == ATEA_CMW_CF_CMW_CBOR || cf == ATEA_CMW_CF_CMW_JSON;
+}
+
+/* Show a wrapped CMW inside its wrapper. A wrapped value that does not decode is reported in the
+ * text but is not an error of the dump: the outer CMW is well-formed. */
+static atea_err dump_nested(const atea_cmw *n, atea_wr *out, unsigned indent, unsigned nest)
+{
+    atea_err err = ATEA_OK;
+    atea_cmw *inner = NULL;
+    if (!wraps_cmw(n) || nest >= DUMP_MAX_NESTED) {
+        goto out;
+    }
+    atea_err decoded = atea_cmw_decode(n->value.data, n->value.len, NULL, &inner);
+    if (decoded != ATEA_OK) {
+        ATEA_TRY(printf_wr(out, indent, "content: not a CMW: %s: %s", atea_err_name(decoded),
+                           atea_err_detail(decoded)));
+        goto out;
+    }
+    ATEA_TRY(dump_node(inner, out, indent, "content: ", nest + 1));
+out:
+    atea_cmw_free(inner);
+    return err;
+}
+
+static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, const char *label,
+                          unsigned nest)
 {
     atea_err err = ATEA_OK;
     char names[96];
@@ -120,11 +164,13 @@ static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, cons
             ATEA_TRY(printf_wr(out, indent + 1, "ind: %u (%s)", (unsigned)n->ind, names));
         }
         ATEA_TRY(dump_value(&n->value, out, indent + 1));
+        ATEA_TRY(dump_nested(n, out, indent + 1, nest));
         break;
     case ATEA_CMW_TAG:
         ATEA_TRY(printf_wr(out, indent, "%stag %llu (Content-Format %u)", label,
                            (unsigned long long)n->tag, (unsigned)n->content_format));
         ATEA_TRY(dump_value(&n->value, out, indent + 1));
+        ATEA_TRY(dump_nested(n, out, indent + 1, nest));
         break;
     case ATEA_CMW_COLLECTION:
         ATEA_TRY(printf_wr(out, indent, "%scollection, %zu entries", label, n->n_entries));
@@ -139,7 +185,7 @@ static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, cons
             } else {
                 snprintf(lab, sizeof(lab), "%lld: ", (long long)l->num);
             }
-            ATEA_TRY(dump_node(n->entries[i].cmw, out, indent + 1, lab));
+            ATEA_TRY(dump_node(n->entries[i].cmw, out, indent + 1, lab, nest));
         }
         break;
     }
@@ -162,7 +208,7 @@ atea_err atea_cmw_dump(const uint8_t *in, size_t len, struct atea_wr *out)
         ATEA_TRY(printf_wr(out, 1, "malformed: %s: %s", atea_err_name(decoded), detail));
         ATEA_FAIL(decoded, "%s", detail);
     }
-    ATEA_TRY(dump_node(tree, out, 1, ""));
+    ATEA_TRY(dump_node(tree, out, 1, "", 0));
 out:
     atea_cmw_free(tree);
     return err;

@@ -319,6 +319,18 @@ static void test_dump(void **state)
     atea_buf_free(&enc);
     atea_cmw_free(rec);
 
+    /* CMWs wrapped in CMW values are opened: a cmw+cbor record, a Table 4 tag, a bad one */
+    text = dump_of("82 746170706c69636174696f6e2f636d772b63626f72 49 8219fde7442347da55", ATEA_OK);
+    assert_non_null(strstr(text, "    content: record\n      type: Content-Format 64999\n"));
+    free(text);
+    text = dump_of("da63740213 4b a100 8219fde7442347da55", ATEA_OK);
+    assert_non_null(strstr(text, "  tag 1668547091 (Content-Format 273)\n"));
+    assert_non_null(strstr(text, "    content: collection, 1 entries\n      0: record\n"));
+    free(text);
+    text = dump_of("82 190112 4100", ATEA_OK);
+    assert_non_null(strstr(text, "content: not a CMW: ATEA_ERR_CMW_FORMAT"));
+    free(text);
+
     /* labels cannot forge lines of the dump */
     text = dump_of("a1 63610a62 8219fde7442347da55", ATEA_OK);
     assert_non_null(strstr(text, "    \"a\\x0ab\": record\n"));
