@@ -14,6 +14,7 @@
 #include <openssl/pem.h>
 
 #include "core/check.h"
+#include "core/rd.h"
 #include "verify/cca_internal.h"
 
 /* COSE_Key labels and values (RFC 9052 §7.1, RFC 9053 §7.1). */
@@ -150,6 +151,50 @@ out:
     return err;
 }
 
+static int is_space(uint8_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static atea_err skip_spaces(atea_rd *rd)
+{
+    atea_err err = ATEA_OK;
+    while (atea_rd_left(rd) > 0 && is_space(*atea_rd_ptr(rd))) {
+        ATEA_TRY(atea_rd_skip(rd, 1));
+    }
+out:
+    return err;
+}
+
+/* The file holds exactly one "PUBLIC KEY" PEM block, with only whitespace around it: a CPAK
+ * file with anything else in it is not what the policy author meant (RFC 7468 §2, §13). */
+static atea_err check_one_pem_block(const uint8_t *buf, size_t len, const char *path)
+{
+    atea_err err = ATEA_OK;
+    static const char begin[] = "-----BEGIN PUBLIC KEY-----";
+    static const char end[] = "-----END PUBLIC KEY-----";
+    atea_rd rd;
+    atea_rd_init(&rd, buf, len);
+    ATEA_TRY(skip_spaces(&rd));
+    ATEA_ENSURE_MSG(atea_rd_left(&rd) >= sizeof(begin) - 1 &&
+                        memcmp(atea_rd_ptr(&rd), begin, sizeof(begin) - 1) == 0,
+                    ATEA_ERR_CCA_CPAK, "the CPAK file %s does not start with '%s' (offset %zu)",
+                    path, begin, atea_rd_pos(&rd));
+    while (atea_rd_left(&rd) >= sizeof(end) - 1 &&
+           memcmp(atea_rd_ptr(&rd), end, sizeof(end) - 1) != 0) {
+        ATEA_TRY(atea_rd_skip(&rd, 1));
+    }
+    ATEA_ENSURE_MSG(atea_rd_left(&rd) >= sizeof(end) - 1, ATEA_ERR_CCA_CPAK,
+                    "the CPAK file %s has no '%s' line", path, end);
+    ATEA_TRY(atea_rd_skip(&rd, sizeof(end) - 1));
+    ATEA_TRY(skip_spaces(&rd));
+    ATEA_ENSURE_MSG(atea_rd_left(&rd) == 0, ATEA_ERR_CCA_CPAK,
+                    "the CPAK file %s has %zu bytes after its PEM block (offset %zu)", path,
+                    atea_rd_left(&rd), atea_rd_pos(&rd));
+out:
+    return err;
+}
+
 atea_err atea__cca_cpak_load(const char *path, EVP_PKEY **key)
 {
     atea_err err = ATEA_OK;
@@ -166,6 +211,7 @@ atea_err atea__cca_cpak_load(const char *path, EVP_PKEY **key)
     ATEA_ENSURE_MSG(!ferror(f), ATEA_ERR_CCA_CPAK, "cannot read the CPAK file %s", path);
     ATEA_ENSURE_MSG(len <= ATEA_CCA_CPAK_MAX_SIZE, ATEA_ERR_CCA_CPAK,
                     "the CPAK file %s exceeds %d bytes", path, ATEA_CCA_CPAK_MAX_SIZE);
+    ATEA_TRY(check_one_pem_block(buf, len, path));
     bio = BIO_new_mem_buf(buf, (int)len);
     ATEA_ENSURE_ALLOC(bio);
     *key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);

@@ -211,6 +211,27 @@ static void test_cpak_missing_wrong_unreadable(void **state)
     assert_int_equal(PEM_write_PUBKEY(f, p256), 1);
     fclose(f);
     expect_fail(t.data, t.len, path, RMM_REALM_CHALLENGE, ATEA_ERR_CCA_COSE_ALG);
+    /* The right key followed by other text, or twice: not a single PEM block. */
+    atea_buf good = read_sample("cpak_pub.pem");
+    const char *suffixes[] = {"trailing words\n", "-----BEGIN PUBLIC KEY-----\n"};
+    for (size_t i = 0; i < 2; i++) {
+        f = fopen(path, "w");
+        assert_non_null(f);
+        assert_int_equal(fwrite(good.data, 1, good.len, f), good.len);
+        fputs(suffixes[i], f);
+        fclose(f);
+        expect_fail(t.data, t.len, path, RMM_REALM_CHALLENGE, ATEA_ERR_CCA_CPAK);
+    }
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("\n  \n", f);
+    assert_int_equal(fwrite(good.data, 1, good.len, f), good.len);
+    fputs("\n\n", f);
+    fclose(f);
+    atea_appraisal *ok = NULL;
+    EXPECT_OK(verify(t.data, t.len, path, RMM_REALM_CHALLENGE, &ok));
+    atea_appraisal_free(ok);
+    atea_buf_free(&good);
     /* Not a key at all; no file. */
     char *readme = sample_path("README.md");
     expect_fail(t.data, t.len, readme, RMM_REALM_CHALLENGE, ATEA_ERR_CCA_CPAK);
