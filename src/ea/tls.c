@@ -41,6 +41,11 @@ atea_err atea_tls_exporter(const atea_tls *tls, const char *label, const uint8_t
     ATEA_ENSURE(tls != NULL && tls->ops != NULL && label != NULL && out != NULL && out_len > 0,
                 ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE(context != NULL || context_len == 0, ATEA_ERR_INVALID_ARG);
+    /* HkdfLabel: label<7..255> = "tls13 " + label, uint16 length (RFC 8446 §7.1). */
+    ATEA_ENSURE_MSG(strlen(label) <= 255 - 6 && out_len <= 0xffff, ATEA_ERR_INVALID_ARG,
+                    "exporter label of %zu bytes (at most 249) or output of %zu bytes (at most "
+                    "65535)",
+                    strlen(label), out_len);
     ATEA_ENSURE_MSG(tls->ops->exporter != NULL, ATEA_ERR_TLS_NO_OPS,
                     "the TLS adapter has no exporter operation");
     ATEA_TRY(atea_tls_require_13(tls));
