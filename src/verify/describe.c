@@ -74,40 +74,61 @@ atea_evidence_format atea_evidence_format_from_name(const char *name)
     return ATEA_EVIDENCE_FORMAT_UNKNOWN;
 }
 
+/* The first bytes of the input, read through a bounded reader. Lengths are checked first, so
+ * that a short input is simply "not this format" and records no failure. */
+static int first_bytes(const uint8_t *in, size_t len, size_t n, const uint8_t **p)
+{
+    atea_rd rd;
+    atea_rd_init(&rd, in, len);
+    return len >= n && atea_rd_bytes(&rd, n, p) == ATEA_OK;
+}
+
 /* TDX header: version 4 or 5, attestation key type 2, TEE type 0x81 (§2.1). */
 static int looks_tdx(const uint8_t *in, size_t len)
 {
-    static const uint8_t tail[6] = {0x00, 0x02, 0x00, 0x81, 0x00, 0x00};
-    return len >= TDX_MARK_LEN && (in[0] == 4 || in[0] == 5) && memcmp(in + 1, tail, 6) == 0 &&
-           in[7] == 0x00;
+    atea_rd rd;
+    uint16_t version = 0;
+    uint16_t key_type = 0;
+    uint32_t tee_type = 0;
+    atea_rd_init(&rd, in, len);
+    return len >= TDX_MARK_LEN && atea_rd_u16le(&rd, &version) == ATEA_OK &&
+           atea_rd_u16le(&rd, &key_type) == ATEA_OK && atea_rd_u32le(&rd, &tee_type) == ATEA_OK &&
+           (version == 4 || version == 5) && key_type == 2 && tee_type == 0x81;
 }
 
 /* SNP: VERSION 2..5 (u32 LE) and SIGNATURE_ALGO 1, or a report-sized input with such a VERSION
  * (§3.1). */
 static int looks_snp(const uint8_t *in, size_t len)
 {
-    if (len < 4) {
+    atea_rd rd;
+    uint32_t version = 0;
+    uint32_t algo = 0;
+    atea_rd_init(&rd, in, len);
+    if (len < 4 || atea_rd_u32le(&rd, &version) != ATEA_OK || version < 2 || version > 5) {
         return 0;
     }
-    uint64_t version = atea__describe_le(in, 4);
-    if (version < 2 || version > 5) {
-        return 0;
+    if (len == ATEA_SNP_REPORT_SIZE) {
+        return 1;
     }
-    return len == ATEA_SNP_REPORT_SIZE ||
-           (len >= SNP_MIN_DETECT && atea__describe_le(in + SNP_ALGO_OFFSET, 4) == 1);
+    return len >= SNP_MIN_DETECT && atea_rd_skip(&rd, SNP_ALGO_OFFSET - 4) == ATEA_OK &&
+           atea_rd_u32le(&rd, &algo) == ATEA_OK && algo == 1;
 }
 
 /* CBOR tag 399 (d9 018f) or 907 (d9 038b) (§4). */
 static int looks_cca(const uint8_t *in, size_t len)
 {
-    return len >= 3 && in[0] == 0xd9 &&
-           ((in[1] == 0x01 && in[2] == 0x8f) || (in[1] == 0x03 && in[2] == 0x8b));
+    static const uint8_t tag399[3] = {0xd9, 0x01, 0x8f};
+    static const uint8_t tag907[3] = {0xd9, 0x03, 0x8b};
+    const uint8_t *p = NULL;
+    return first_bytes(in, len, 3, &p) && (memcmp(p, tag399, 3) == 0 || memcmp(p, tag907, 3) == 0);
 }
 
 /* COSE_Sign1: tag 18 (d2) then an array of 4 (84). */
 static int looks_sim(const uint8_t *in, size_t len)
 {
-    return len >= 2 && in[0] == 0xd2 && in[1] == 0x84;
+    static const uint8_t cose_sign1[2] = {0xd2, 0x84};
+    const uint8_t *p = NULL;
+    return first_bytes(in, len, 2, &p) && memcmp(p, cose_sign1, 2) == 0;
 }
 
 /* A CMW holding a TPM quote collection (itself or nested). */
@@ -152,7 +173,9 @@ static atea_err describe_unknown(atea__describe *d, const uint8_t *in, size_t le
     atea_err err = ATEA_OK;
     char first[2 * TDX_MARK_LEN + 1] = "";
     size_t n = len < TDX_MARK_LEN ? len : TDX_MARK_LEN;
-    ATEA_TRY(atea_hex_encode(in, n, first, sizeof(first)));
+    const uint8_t *p = NULL;
+    ATEA_ENSURE(first_bytes(in, len, n, &p), ATEA_ERR_INTERNAL);
+    ATEA_TRY(atea_hex_encode(p, n, first, sizeof(first)));
     ATEA_TRY(atea__describe_line(d, 0, "unrecognised evidence, %zu bytes, starting %s", len,
                                  n > 0 ? first : "(empty)"));
     ATEA_FAIL(ATEA_ERR_EVIDENCE_TYPE_UNKNOWN,
@@ -189,8 +212,12 @@ static atea_err describe_record_value(atea__describe *d, const atea_cmw *n)
         break;
     case ATEA_CMW_MT_CMW_CBOR:
     case ATEA_CMW_MT_CMW_JSON:
-        ATEA_ENSURE_MSG(d->depth < ATEA_DESCRIBE_MAX_DEPTH, ATEA_ERR_CMW_DEPTH,
-                        "CMW records nest CMWs deeper than %u levels", ATEA_DESCRIBE_MAX_DEPTH);
+        if (d->depth >= ATEA_DESCRIBE_MAX_DEPTH) {
+            (void)atea__err_set(ATEA_ERR_CMW_DEPTH, __FILE__, __LINE__,
+                                "CMW records nest CMWs deeper than %u levels",
+                                ATEA_DESCRIBE_MAX_DEPTH);
+            ATEA_TRY(atea__describe_malformed(d, ATEA_ERR_CMW_DEPTH));
+        }
         d->depth++;
         err = describe_cmw(d, v, len);
         d->depth--;

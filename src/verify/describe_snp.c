@@ -198,14 +198,28 @@ static const atea__field SIGNATURE[] = {
 static atea_snp_product product_of(const uint8_t *in, size_t len)
 {
     atea_snp_report probe;
+    atea_rd rd;
     memset(&probe, 0, sizeof(probe));
-    if (len < SNP_CPUID_OFFSET + 2) {
+    atea_rd_init(&rd, in, len);
+    if (len < SNP_CPUID_OFFSET + 2 || atea_rd_u32le(&rd, &probe.version) != ATEA_OK ||
+        atea_rd_skip(&rd, SNP_CPUID_OFFSET - 4) != ATEA_OK ||
+        atea_rd_u8(&rd, &probe.cpuid_fam_id) != ATEA_OK ||
+        atea_rd_u8(&rd, &probe.cpuid_mod_id) != ATEA_OK) {
         return ATEA_SNP_PRODUCT_UNKNOWN;
     }
-    probe.version = (uint32_t)atea__describe_le(in, 4);
-    probe.cpuid_fam_id = in[SNP_CPUID_OFFSET];
-    probe.cpuid_mod_id = in[SNP_CPUID_OFFSET + 1];
     return atea_snp_report_product(&probe);
+}
+
+/* VERSION, read ahead: the layout of the middle of the report depends on it. */
+static uint32_t version_of(const uint8_t *in, size_t len)
+{
+    atea_rd rd;
+    uint32_t version = 0;
+    atea_rd_init(&rd, in, len);
+    if (len < 4 || atea_rd_u32le(&rd, &version) != ATEA_OK) {
+        return 0;
+    }
+    return version;
 }
 
 static atea_err walk_report(atea__describe *d, const uint8_t *in, size_t len)
@@ -213,7 +227,7 @@ static atea_err walk_report(atea__describe *d, const uint8_t *in, size_t len)
     atea_err err = ATEA_OK;
     unsigned indent = d->indent;
     atea_rd rd;
-    uint32_t version = len >= 4 ? (uint32_t)atea__describe_le(in, 4) : 0;
+    uint32_t version = version_of(in, len);
     atea_snp_product product = product_of(in, len);
     d->snp_product = (int)product;
     ATEA_TRY(atea__describe_banner(d, "AMD SEV-SNP attestation report v%u, %zu bytes, product %s",
@@ -285,7 +299,11 @@ static const char *guid_name(const uint8_t *guid)
 
 int atea__describe_is_snp_cert_table(const uint8_t *in, size_t len)
 {
-    return in != NULL && len >= SNP_GUID_LEN && guid_name(in) != NULL;
+    atea_rd rd;
+    const uint8_t *guid = NULL;
+    atea_rd_init(&rd, in, len);
+    return in != NULL && len >= SNP_GUID_LEN &&
+           atea_rd_bytes(&rd, SNP_GUID_LEN, &guid) == ATEA_OK && guid_name(guid) != NULL;
 }
 
 static int all_zero(const uint8_t *p, size_t n)

@@ -322,8 +322,12 @@ static atea_err walk_quote(atea__describe *d, const uint8_t *in, size_t len)
     atea_err err = ATEA_OK;
     unsigned indent = d->indent;
     atea_rd rd;
+    uint16_t version = 0;
     atea_rd_init(&rd, in, len);
-    uint16_t version = len >= 2 ? (uint16_t)atea__describe_le(in, 2) : 0;
+    if (len >= 2) {
+        atea_rd probe = rd;
+        ATEA_TRY(atea_rd_u16le(&probe, &version)); /* for the banner; read again below */
+    }
     ATEA_TRY(atea__describe_banner(d, "Intel TDX quote v%u, %zu bytes", version, len));
     d->indent++;
     ATEA_TRY(atea__describe_line(d, 0, "header:"));

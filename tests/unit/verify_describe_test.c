@@ -830,6 +830,52 @@ static void test_cmw_record_wraps_tdx(void **state)
     atea_buf_free(&q);
 }
 
+/* CMW records whose value is a CMW: described to ATEA_DESCRIBE_MAX_DEPTH levels, no deeper. */
+static atea_buf nested_cmw(unsigned levels)
+{
+    static const uint8_t inner[] = "opaque";
+    atea_buf cur = cmw_record("application/octet-stream", inner, sizeof(inner));
+    for (unsigned i = 0; i < levels; i++) {
+        atea_buf next =
+            cmw_record(atea_cmw_media_type_name(ATEA_CMW_MT_CMW_CBOR), cur.data, cur.len);
+        atea_buf_free(&cur);
+        cur = next;
+    }
+    return cur;
+}
+
+static void test_cmw_nesting_limit(void **state)
+{
+    (void)state;
+    atea_buf ok = nested_cmw(ATEA_DESCRIBE_MAX_DEPTH);
+    described r = describe(ok.data, ok.len);
+    EXPECT_OK(r.err);
+    expect_text(&r, "(a type atea does not describe)");
+    described_free(&r);
+    atea_buf deep = nested_cmw(ATEA_DESCRIBE_MAX_DEPTH + 1);
+    r = describe(deep.data, deep.len);
+    assert_int_equal(r.err, ATEA_ERR_CMW_DEPTH);
+    expect_text(&r, "malformed: ATEA_ERR_CMW_DEPTH: CMW records nest CMWs deeper than 4 levels");
+    described_free(&r);
+    atea_buf_free(&deep);
+    atea_buf_free(&ok);
+}
+
+/* A v5 quote whose body is an SGX report (type 1): the header is shown, the body is refused. */
+static void test_tdx_v5_sgx_body(void **state)
+{
+    (void)state;
+    atea_buf q = sample("tdx/quote_v5_sample.dat");
+    q.data[0x30] = 1;
+    described r = describe(q.data, q.len);
+    assert_int_equal(r.err, ATEA_ERR_TDX_BAD_HEADER);
+    expect_text(&r, "(SGX enclave report)");
+    expect_text(&r, "malformed: ATEA_ERR_TDX_BAD_HEADER: v5 body type 1");
+    assert_null(strstr(r.text, "MRTD"));
+    described_free(&r);
+    atea_buf_free(&q);
+}
+
 static void test_unknown_and_arguments(void **state)
 {
     (void)state;
@@ -853,6 +899,9 @@ static void test_unknown_and_arguments(void **state)
     atea_wr_dispose(&wr);
     uint8_t *big = calloc(1, ATEA_CMW_MAX_INPUT + 1);
     assert_non_null(big);
+    r = describe(big, ATEA_CMW_MAX_INPUT); /* at the cap: described (as nothing known) */
+    assert_int_equal(r.err, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN);
+    described_free(&r);
     r = describe(big, ATEA_CMW_MAX_INPUT + 1);
     assert_int_equal(r.err, ATEA_ERR_TOO_LARGE);
     described_free(&r);
@@ -906,6 +955,8 @@ int main(void)
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_tpm_collection),
         cmocka_unit_test(test_cmw_record_wraps_tdx),
+        cmocka_unit_test(test_cmw_nesting_limit),
+        cmocka_unit_test(test_tdx_v5_sgx_body),
         cmocka_unit_test(test_unknown_and_arguments),
         cmocka_unit_test(test_writer_full),
         cmocka_unit_test(test_format_names),
