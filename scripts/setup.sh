@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   build-essential cmake ninja-build pkg-config clang llvm libclang-rt-14-dev
   libssl-dev openssl
-  libcbor-dev libjansson-dev libevent-dev
+  libjansson-dev libevent-dev
   libcmocka-dev valgrind
   libngtcp2-dev libgnutls28-dev
   libtss2-dev swtpm swtpm-tools
