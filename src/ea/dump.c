@@ -24,6 +24,8 @@
 typedef struct dumper {
     atea_wr text;
     uint16_t cmw_type;
+    size_t n_msgs;
+    uint8_t types[4]; /* the first message types, for the summary line */
 } dumper;
 
 static atea_err line(dumper *d, unsigned indent, const char *fmt, ...) ATEA_PRINTF(3, 4);
@@ -223,6 +225,10 @@ static atea_err dump_message(dumper *d, atea_rd *in)
     ATEA_TRY(atea_rd_slice(in, present, &hs.body));
     ATEA_TRY(line(d, 0, "%s (%u), %u-byte body at offset %zu%s", atea_ea_hs_name(hs.type), hs.type,
                   announced, hs.offset, present < announced ? " (truncated)" : ""));
+    if (d->n_msgs < sizeof(d->types)) {
+        d->types[d->n_msgs] = hs.type;
+    }
+    d->n_msgs++;
     atea_ea_hs_body(&hs, &body);
     switch (hs.type) {
     case ATEA_EA_HS_CERTIFICATE_REQUEST:
@@ -255,6 +261,26 @@ out:
     return err;
 }
 
+/* What the whole input is, by its message sequence (RFC 9261 §4, §5.2.4, §6). */
+static const char *summary(const dumper *d)
+{
+    const uint8_t *t = d->types;
+    if (d->n_msgs == 1 && t[0] == ATEA_EA_HS_CERTIFICATE_REQUEST) {
+        return "an authenticator request from a server (CertificateRequest)";
+    }
+    if (d->n_msgs == 1 && t[0] == ATEA_EA_HS_CLIENT_CERTIFICATE_REQUEST) {
+        return "an authenticator request from a client (ClientCertificateRequest)";
+    }
+    if (d->n_msgs == 1 && t[0] == ATEA_EA_HS_FINISHED) {
+        return "an empty authenticator: the sender refuses the request (RFC 9261 section 6)";
+    }
+    if (d->n_msgs == 3 && t[0] == ATEA_EA_HS_CERTIFICATE && t[1] == ATEA_EA_HS_CERTIFICATE_VERIFY &&
+        t[2] == ATEA_EA_HS_FINISHED) {
+        return "an authenticator (Certificate, CertificateVerify, Finished)";
+    }
+    return "not one RFC 9261 request or authenticator (messages missing, extra or out of order)";
+}
+
 /* Every message in turn, up to the first error. */
 static atea_err dump_all(dumper *d, atea_rd *rd)
 {
@@ -263,6 +289,7 @@ static atea_err dump_all(dumper *d, atea_rd *rd)
     while (atea_rd_left(rd) > 0) {
         ATEA_TRY(dump_message(d, rd));
     }
+    ATEA_TRY(line(d, 0, "summary: %s", summary(d)));
 out:
     return err;
 }

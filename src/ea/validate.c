@@ -228,6 +228,10 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
     id->spontaneous = !r->has_request;
     id->context_len = cert.context.len;
     memcpy(id->context, cert.context.data, cert.context.len);
+    atea_logf(&ea->opts.log, ATEA_LOG_DEBUG,
+              "ea: validated a %s authenticator: %zu certificates, %s, CMW of %zu bytes",
+              r->has_request ? "requested" : "spontaneous", cert.n_certs,
+              atea_ea_scheme_name(cv.scheme), cmw.len);
 out:
     free(r);
     return err;

@@ -290,6 +290,7 @@ static void test_dump(void **state)
     assert_dump_has(&text, "ed25519 (0x0807)");
     assert_dump_has(&text, "ecdsa_secp256r1_sha256 (0x0403)");
     assert_dump_has(&text, "cmw_attestation (65535, 0xffff): 0 bytes at offset 49");
+    assert_dump_has(&text, "summary: an authenticator request from a server");
     atea_buf_free(&text);
 
     /* Truncated: what was decoded stays, then the error and where. */
@@ -324,7 +325,21 @@ static void test_dump(void **state)
     assert_dump_has(&text, "CertificateVerify (15)");
     assert_dump_has(&text, "algorithm: ecdsa_secp256r1_sha256 (0x0403)");
     assert_dump_has(&text, "Finished (20), 32-byte body");
+    assert_dump_has(&text, "summary: an authenticator (Certificate, CertificateVerify, Finished)");
     atea_buf_free(&text);
+    /* Two requests in a row: each dumped, and the whole named for what it is. */
+    atea_buf two = {0};
+    EXPECT_OK(atea_buf_set(&two, cr.data, cr.len));
+    uint8_t *p2 = realloc(two.data, 2 * cr.len);
+    assert_non_null(p2);
+    memcpy(p2 + cr.len, cr.data, cr.len);
+    two.data = p2;
+    two.len = 2 * cr.len;
+    EXPECT_OK(atea_ea_dump(two.data, two.len, 0xFFFF, &text));
+    assert_dump_has(&text, "CertificateRequest (13), 49-byte body at offset 53");
+    assert_dump_has(&text, "summary: not one RFC 9261 request or authenticator");
+    atea_buf_free(&text);
+    atea_buf_free(&two);
     uint8_t *longer = malloc(auth.len + 4);
     assert_non_null(longer);
     memcpy(longer, auth.data, auth.len);
@@ -342,6 +357,7 @@ static void test_dump(void **state)
     EXPECT_OK(atea_ea_dump(empty.data, empty.len, ATEA_DEFAULT_CMW_EXT, &text));
     assert_dump_has(&text, "Finished (20), 32-byte body at offset 0\n  verify_data: 32 bytes\n"
                            "    933b6930");
+    assert_dump_has(&text, "summary: an empty authenticator");
     atea_buf_free(&text);
     EXPECT_ERR(atea_ea_dump(empty.data, 0, ATEA_DEFAULT_CMW_EXT, &text), ATEA_ERR_TRUNCATED);
     assert_dump_has(&text, "error: the input is empty");
