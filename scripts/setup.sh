@@ -1,16 +1,15 @@
 #!/bin/sh
 # atea setup: installs, by Debian package name, exactly what atea needs to build, test,
-# fuzz and benchmark. Idempotent: a second run installs nothing and exits quickly.
+# fuzz and benchmark today. (libevent, ngtcp2 and GnuTLS join when the proxy and QUIC land.) Idempotent: a second run installs nothing and exits quickly.
 set -eu
 
 PACKAGES="
   build-essential cmake ninja-build pkg-config clang llvm libclang-rt-14-dev
   libssl-dev openssl
-  libjansson-dev libevent-dev
+  libjansson-dev
   libcmocka-dev valgrind
-  libngtcp2-dev libgnutls28-dev
   libtss2-dev swtpm swtpm-tools
-  stunnel4 xxd
+  xxd
 "
 
 missing=""
