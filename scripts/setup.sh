@@ -1,6 +1,7 @@
 #!/bin/sh
 # atea setup: installs, by Debian package name, exactly what atea needs to build, test,
-# fuzz and benchmark today. (libevent, ngtcp2 and GnuTLS join when the proxy and QUIC land.) Idempotent: a second run installs nothing and exits quickly.
+# fuzz and benchmark today (libevent, ngtcp2 and GnuTLS join when the proxy and QUIC land).
+# Idempotent: a second run installs nothing and exits quickly.
 set -eu
 
 PACKAGES="
