@@ -3,6 +3,7 @@
  * type may appear in), requests (signature_algorithms mandatory and well-formed), request
  * options and caps, spontaneous-authenticator extension rules, and the `atea inspect` dump.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,6 +372,64 @@ static void test_dump(void **state)
     atea_test_identities_dispose(&set);
 }
 
+typedef struct log_capture {
+    int n;
+    char last[512];
+} log_capture;
+
+static void capture_log(void *user, atea_log_level level, const char *msg)
+{
+    log_capture *cap = user;
+    (void)level;
+    cap->n++;
+    snprintf(cap->last, sizeof(cap->last), "%s", msg);
+}
+
+static atea_err failing_rng(void *user, uint8_t *out, size_t len)
+{
+    (void)user;
+    (void)out;
+    (void)len;
+    return ATEA_ERR_INTERNAL;
+}
+
+static void test_log_and_rng_callbacks(void **state)
+{
+    (void)state;
+    atea_test_ea_conn c;
+    atea_ea_opts opts;
+    log_capture cap = {0};
+    atea_buf req = {0};
+    atea_buf empty = {0};
+    atea_ea_identity id;
+    atea_ea_opts_default(&opts);
+    opts.log.fn = capture_log;
+    opts.log.user = &cap;
+    EXPECT_OK(atea_test_ea_conn_init(&c, ATEA_HASH_SHA256, 0x44, &opts));
+    EXPECT_OK(atea_ea_request(c.server, NULL, &req));
+    EXPECT_OK(atea_ea_refuse(c.client, req.data, req.len, &empty));
+    assert_non_null(strstr(cap.last, "refused a CertificateRequest"));
+    EXPECT_ERR(atea_ea_validate(c.server, NULL, empty.data, empty.len, &id), ATEA_ERR_EA_REFUSED);
+    assert_non_null(strstr(cap.last, "the peer refused our request"));
+    assert_int_equal(cap.n, 2);
+    atea_buf_free(&req);
+    atea_buf_free(&empty);
+    atea_test_ea_conn_dispose(&c);
+
+    /* The caller's rng failing is reported, and no request leaves. */
+    atea_ea *ea = NULL;
+    atea_test_tls_secret t;
+    atea_tls tls;
+    uint8_t secret[32] = {0};
+    EXPECT_OK(atea_test_tls_secret_init(&t, secret, ATEA_HASH_SHA256, ATEA_TLS_SERVER, &tls));
+    atea_ea_opts_default(&opts);
+    opts.rng = failing_rng;
+    EXPECT_OK(atea_ea_new(&tls, &opts, &ea));
+    EXPECT_ERR(atea_ea_request(ea, NULL, &req), ATEA_ERR_EA_RNG);
+    assert_null(req.data);
+    atea_ea_free(ea);
+}
+
 static void test_names_and_alerts(void **state)
 {
     (void)state;
@@ -394,7 +453,7 @@ int main(void)
         cmocka_unit_test(test_extension_list_rules),   cmocka_unit_test(test_request_parse),
         cmocka_unit_test(test_request_options),        cmocka_unit_test(test_request_size_cap),
         cmocka_unit_test(test_spontaneous_extensions), cmocka_unit_test(test_dump),
-        cmocka_unit_test(test_names_and_alerts),
+        cmocka_unit_test(test_log_and_rng_callbacks),  cmocka_unit_test(test_names_and_alerts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
