@@ -42,6 +42,8 @@ extern "C" {
 #define ATEA_DESCRIBE_MAX_HEX 1024u
 /* CMW records whose value is itself a CMW are described to this nesting depth. */
 #define ATEA_DESCRIBE_MAX_DEPTH 4u
+/* Largest input described (the CMW decoder's cap, the largest of any format inside). */
+#define ATEA_DESCRIBE_MAX_INPUT (256u * 1024u)
 
 typedef enum atea_evidence_format {
     ATEA_EVIDENCE_FORMAT_UNKNOWN = 0,
@@ -94,7 +96,9 @@ struct atea_wr;
  *   sim  ATEA_ERR_SIM_MALFORMED, ATEA_ERR_TOO_LARGE and the CBOR codes (atea_sim_evidence_parse);
  *   TPM  ATEA_ERR_TPM_MISSING_PART, ATEA_ERR_TPM_BAD_MAGIC, ATEA_ERR_TPM_NOT_QUOTE,
  *        ATEA_ERR_TPM_UNSUPPORTED_ALG, ATEA_ERR_TPM_PCR_SELECTION and the decode codes;
- *   CMW  the codes of atea_cmw_decode;
+ *   CMW  the codes of atea_cmw_decode; ATEA_ERR_CMW_DEPTH (records holding CMWs nested deeper
+ *        than ATEA_DESCRIBE_MAX_DEPTH);
+ * ATEA_ERR_TOO_LARGE for an input over ATEA_DESCRIBE_MAX_INPUT;
  * and the writer's ATEA_ERR_TOO_LARGE / ATEA_ERR_BUFFER_TOO_SMALL / ATEA_ERR_NO_MEMORY when out
  * is full.
  */

@@ -14,12 +14,12 @@
 #include "core/check.h"
 #include "verify/describe_internal.h"
 
-/* Largest input described: a CMW file as `atea inspect` reads it (the biggest cap of any
- * format inside). */
-#define DESCRIBE_MAX_INPUT ATEA_CMW_MAX_INPUT
 #define TDX_MARK_LEN 8
 #define SNP_ALGO_OFFSET 0x34
 #define SNP_MIN_DETECT (SNP_ALGO_OFFSET + 4)
+
+/* A CMW as large as the CMW decoder takes can be described. */
+_Static_assert(ATEA_DESCRIBE_MAX_INPUT >= ATEA_CMW_MAX_INPUT, "describe cap below the CMW cap");
 
 typedef atea_err (*describe_fn)(atea__describe *d, const uint8_t *in, size_t len);
 
@@ -328,8 +328,8 @@ atea_err atea_evidence_describe_as(atea_evidence_format format, const uint8_t *i
     atea_err err = ATEA_OK;
     atea__describe d = {.out = out};
     ATEA_ENSURE(out != NULL && (in != NULL || len == 0), ATEA_ERR_INVALID_ARG);
-    ATEA_ENSURE_MSG(len <= DESCRIBE_MAX_INPUT, ATEA_ERR_TOO_LARGE,
-                    "evidence of %zu bytes exceeds %u", len, (unsigned)DESCRIBE_MAX_INPUT);
+    ATEA_ENSURE_MSG(len <= ATEA_DESCRIBE_MAX_INPUT, ATEA_ERR_TOO_LARGE,
+                    "evidence of %zu bytes exceeds %u", len, (unsigned)ATEA_DESCRIBE_MAX_INPUT);
     /* The parsers want a pointer even for no bytes. */
     const uint8_t *data = in != NULL ? in : empty;
     if (format == ATEA_EVIDENCE_FORMAT_UNKNOWN) {

@@ -170,46 +170,41 @@ out:
     return err;
 }
 
-static atea_err describe_scalar(atea__describe *d, atea_cbor_rd *c, const char *label,
+static atea_err describe_int(atea__describe *d, atea_cbor_rd *c, const char *label,
+                             const atea_cbor_head *h)
+{
+    atea_err err = ATEA_OK;
+    int64_t v = 0;
+    uint64_t u = 0;
+    if (h->major == ATEA_CBOR_UINT && h->arg > INT64_MAX) {
+        ATEA_TRY(atea_cbor_read_uint(c, &u));
+        ATEA_TRY(atea__describe_line(d, 0, "%s: %llu", label, (unsigned long long)u));
+        goto out;
+    }
+    ATEA_TRY(atea_cbor_read_int(c, &v));
+    ATEA_TRY(atea__describe_line(d, 0, "%s: %lld", label, (long long)v));
+out:
+    return err;
+}
+
+/* Byte strings in hex, text quoted and escaped; indefinite-length ones as their raw CBOR. */
+static atea_err describe_string(atea__describe *d, atea_cbor_rd *c, const char *label,
                                 const atea_cbor_head *h)
 {
     atea_err err = ATEA_OK;
     atea_slice s;
     char text[4 * DESCRIBE_MAX_TEXT + 8];
-    int64_t v = 0;
-    switch (h->major) {
-    case ATEA_CBOR_UINT:
-    case ATEA_CBOR_NEGINT:
-        if (h->major == ATEA_CBOR_UINT && h->arg > INT64_MAX) {
-            uint64_t u = 0;
-            ATEA_TRY(atea_cbor_read_uint(c, &u));
-            ATEA_TRY(atea__describe_line(d, 0, "%s: %llu", label, (unsigned long long)u));
-            break;
-        }
-        ATEA_TRY(atea_cbor_read_int(c, &v));
-        ATEA_TRY(atea__describe_line(d, 0, "%s: %lld", label, (long long)v));
-        break;
-    case ATEA_CBOR_BSTR:
-    case ATEA_CBOR_TSTR:
-        if (h->indefinite) {
-            ATEA_TRY(atea_cbor_read_raw(c, &s));
-            ATEA_TRY(atea__describe_hex(d, label, s.data, s.len));
-            ATEA_TRY(atea__describe_line(d, 1, "(indefinite-length string, raw CBOR)"));
-        } else if (h->major == ATEA_CBOR_BSTR) {
-            ATEA_TRY(atea_cbor_read_bstr(c, &s));
-            ATEA_TRY(atea__describe_hex(d, label, s.data, s.len));
-        } else {
-            ATEA_TRY(atea_cbor_read_tstr(c, &s));
-            text_escape(s, text, sizeof(text));
-            ATEA_TRY(atea__describe_line(d, 0, "%s: \"%s\"", label, text));
-        }
-        break;
-    case ATEA_CBOR_ARRAY:
-    case ATEA_CBOR_MAP:
-    case ATEA_CBOR_TAG:
-    case ATEA_CBOR_SIMPLE:
-        ATEA_TRY(describe_simple(d, c, label));
-        break;
+    if (h->indefinite) {
+        ATEA_TRY(atea_cbor_read_raw(c, &s));
+        ATEA_TRY(atea__describe_hex(d, label, s.data, s.len));
+        ATEA_TRY(atea__describe_line(d, 1, "(indefinite-length string, raw CBOR)"));
+    } else if (h->major == ATEA_CBOR_BSTR) {
+        ATEA_TRY(atea_cbor_read_bstr(c, &s));
+        ATEA_TRY(atea__describe_hex(d, label, s.data, s.len));
+    } else {
+        ATEA_TRY(atea_cbor_read_tstr(c, &s));
+        text_escape(s, text, sizeof(text));
+        ATEA_TRY(atea__describe_line(d, 0, "%s: \"%s\"", label, text));
     }
 out:
     return err;
@@ -244,10 +239,14 @@ atea_err atea__describe_cbor_item(atea__describe *d, atea_cbor_rd *c, const char
         break;
     case ATEA_CBOR_UINT:
     case ATEA_CBOR_NEGINT:
+        ATEA_TRY(describe_int(d, c, label, &h));
+        break;
     case ATEA_CBOR_BSTR:
     case ATEA_CBOR_TSTR:
+        ATEA_TRY(describe_string(d, c, label, &h));
+        break;
     case ATEA_CBOR_SIMPLE:
-        ATEA_TRY(describe_scalar(d, c, label, &h));
+        ATEA_TRY(describe_simple(d, c, label));
         break;
     }
 out:

@@ -876,6 +876,31 @@ static void test_tdx_v5_sgx_body(void **state)
     atea_buf_free(&q);
 }
 
+/* Claims nested deeper than the printer goes are skipped with a note; the sim parser refuses the
+ * shape. */
+static void test_cbor_display_depth(void **state)
+{
+    (void)state;
+    /* 18([h'a10126', {}, h'{"x": [[[[[[[[[[0]]]]]]]]]]}', h'']) */
+    atea_buf cose = atea_test_hex("d284"
+                                  "43a10126"
+                                  "a0"
+                                  "4e"
+                                  "a16178"
+                                  "81818181818181818181"
+                                  "00"
+                                  "40");
+    assert_int_equal(atea_evidence_detect(cose.data, cose.len), ATEA_EVIDENCE_FORMAT_SIM);
+    described r = describe(cose.data, cose.len);
+    assert_int_equal(r.err, ATEA_ERR_SIM_MALFORMED);
+    expect_text(&r, "claims: map of 1");
+    expect_text(&r, "x: array of 1");
+    expect_text(&r, "[0]: (nested deeper than 8 levels, not shown)");
+    expect_text(&r, "signature (r || s): (empty)");
+    described_free(&r);
+    atea_buf_free(&cose);
+}
+
 static void test_unknown_and_arguments(void **state)
 {
     (void)state;
@@ -897,12 +922,12 @@ static void test_unknown_and_arguments(void **state)
     EXPECT_ERR(atea_evidence_describe_as((atea_evidence_format)99, hello, 5, &wr),
                ATEA_ERR_INVALID_ARG);
     atea_wr_dispose(&wr);
-    uint8_t *big = calloc(1, ATEA_CMW_MAX_INPUT + 1);
+    uint8_t *big = calloc(1, ATEA_DESCRIBE_MAX_INPUT + 1);
     assert_non_null(big);
-    r = describe(big, ATEA_CMW_MAX_INPUT); /* at the cap: described (as nothing known) */
+    r = describe(big, ATEA_DESCRIBE_MAX_INPUT); /* at the cap: described (as nothing known) */
     assert_int_equal(r.err, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN);
     described_free(&r);
-    r = describe(big, ATEA_CMW_MAX_INPUT + 1);
+    r = describe(big, ATEA_DESCRIBE_MAX_INPUT + 1);
     assert_int_equal(r.err, ATEA_ERR_TOO_LARGE);
     described_free(&r);
     free(big);
@@ -957,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_cmw_record_wraps_tdx),
         cmocka_unit_test(test_cmw_nesting_limit),
         cmocka_unit_test(test_tdx_v5_sgx_body),
+        cmocka_unit_test(test_cbor_display_depth),
         cmocka_unit_test(test_unknown_and_arguments),
         cmocka_unit_test(test_writer_full),
         cmocka_unit_test(test_format_names),
