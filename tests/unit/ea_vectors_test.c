@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "atea/ea.h"
 #include "atea_test.h"
 #include "ea/crypto.h"
@@ -237,6 +239,60 @@ static void test_a3_client_request_and_server_refusal(void **state)
     side_dispose(&client);
 }
 
+/*
+ * A complete client authenticator for the A.2 request, byte for byte: the structural Certificate
+ * of A.2, an Ed25519 CertificateVerify with the RFC 8032 test 1 key (Ed25519 is deterministic),
+ * and the Finished. The expected bytes come from an independent Python implementation of RFC 9261
+ * (pure-Python HKDF and HMAC over the A.2 inputs; Ed25519 from the `cryptography` package).
+ */
+#define A2_AUTHENTICATOR                                                                           \
+    "0b00003a20" CRC1 "0000160000023000000fffff000b00098219fde7442347da55"                         \
+    "0f000044080700407b53da8847c87faadf3f75da8ca792d64ddc8e0c72b3775403a5173751d097c88e329782a6"   \
+    "5ac7256a87074b4ec12ae80f6888e0a89d33b789d91b38c8bc7f01"                                       \
+    "140000206c213ce6d74bfbbd9d3ad24cadbeaed108715116f004a62e137cce08e3bf39ce"
+
+static void test_a2_full_authenticator(void **state)
+{
+    (void)state;
+    side server;
+    atea_ea_keys keys;
+    atea_buf cr = atea_test_hex(A2_CR);
+    atea_buf crc = atea_test_hex(CRC1);
+    atea_buf cmw_ext = atea_test_hex("00098219fde7442347da55");
+    atea_buf priv =
+        atea_test_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    static const uint8_t not_a_cert[] = {0x30, 0x00};
+    atea_ea_ext ext = {0xFFFF, {cmw_ext.data, cmw_ext.len}};
+    atea_ea_cert_in entry = {{not_a_cert, 2}, &ext, 1};
+    atea_buf auth = {0};
+    atea_buf req = {0};
+    atea_ea_identity id;
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv.data, priv.len);
+    assert_non_null(key);
+    side_init(&server, ATEA_TLS_SERVER, 0x00);
+    EXPECT_OK(atea_ea_keys_derive(&server.tls, ATEA_TLS_CLIENT, &keys));
+    atea_ea_build b = {&keys,  {cr.data, cr.len},          {crc.data, crc.len}, &entry, 1, key,
+                       0x0807, ATEA_DEFAULT_EA_MAX_MESSAGE};
+    EXPECT_OK(atea_ea_build_authenticator(&b, &auth));
+    atea_test_assert_hex(auth.data, auth.len, A2_AUTHENTICATOR);
+
+    /* The server that sent A.2 accepts everything up to the certificate, which is no X.509. */
+    atea_ea_request_params params = {.sigalgs = a_sigalgs, .n_sigalgs = 2, .want_cmw = 1};
+    EXPECT_OK(atea_ea_request(server.ea, &params, &req));
+    atea_test_assert_hex(req.data, req.len, A2_CR);
+    EXPECT_ERR(atea_ea_validate(server.ea, NULL, auth.data, auth.len, &id), ATEA_ERR_EA_BAD_CERT);
+
+    atea_ea_keys_wipe(&keys);
+    EVP_PKEY_free(key);
+    atea_buf_free(&auth);
+    atea_buf_free(&req);
+    atea_buf_free(&cr);
+    atea_buf_free(&crc);
+    atea_buf_free(&cmw_ext);
+    atea_buf_free(&priv);
+    side_dispose(&server);
+}
+
 /* profile.md §1: fizz's draft-era vector, fed the headerless request. */
 static void test_fizz_headerless_empty_authenticator(void **state)
 {
@@ -262,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_a1_exporter_values),
         cmocka_unit_test(test_a2_request_and_client_refusal),
         cmocka_unit_test(test_a2_structural_certificate_transcript),
+        cmocka_unit_test(test_a2_full_authenticator),
         cmocka_unit_test(test_a3_client_request_and_server_refusal),
         cmocka_unit_test(test_fizz_headerless_empty_authenticator),
     };
