@@ -157,18 +157,24 @@ out:
     return err;
 }
 
-/* The rest of the area is unused: all 0x00 or all 0xFF (or nothing). */
+/* The rest of the area is unused: all 0x00 or all 0xFF (or nothing). Stops at the first byte
+ * that differs, so checking before every event stays linear. */
 static int only_padding(const atea_rd *rd)
 {
     const uint8_t *p = atea_rd_ptr(rd);
     size_t n = atea_rd_left(rd);
-    int zero = 1;
-    int ff = 1;
-    for (size_t i = 0; i < n; i++) {
-        zero &= p[i] == 0x00;
-        ff &= p[i] == 0xff;
+    if (n == 0) {
+        return 1;
     }
-    return zero || ff;
+    if (p[0] != 0x00 && p[0] != 0xff) {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (p[i] != p[0]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 atea_err atea_eventlog_parse(const uint8_t *log, size_t len, uint16_t alg, atea_eventlog_cb cb,
