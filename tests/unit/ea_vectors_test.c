@@ -293,6 +293,69 @@ static void test_a2_full_authenticator(void **state)
     side_dispose(&server);
 }
 
+/*
+ * The same independent implementation for a SHA-384 suite and a spontaneous server authenticator
+ * (no request in the transcript, server labels): exporter_master_secret = 01 02 ... 30,
+ * context = 40 41 ... 5f, structural certificate without extensions, RFC 8032 test 1 key.
+ */
+#define SHA384_EMS                                                                                 \
+    "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e" \
+    "2f30"
+#define SPONTANEOUS_384                                                                            \
+    "0b00002b20404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f000007000002300000" \
+    "00"                                                                                           \
+    "0f00004408070040a4555e762fa469876946561f926ad188a8f6106e66d2e4b0a5844f9f5a86336d8919d2c235ef" \
+    "32fb9d31bf00f6ffa4a60017de13c92802b04fb18bc0d7dda808"                                         \
+    "140000301111d3fffc9a42ba0cd739ab10e2f3e0c6c34c432f3d9b77ae2bddd405bcd90d5a95e6381202a64a5e94" \
+    "6c90b39ca112"
+
+static void test_sha384_spontaneous_authenticator(void **state)
+{
+    (void)state;
+    atea_test_tls_secret secret;
+    atea_tls tls;
+    atea_ea *client = NULL;
+    atea_ea_keys keys;
+    atea_buf ems = atea_test_hex(SHA384_EMS);
+    atea_buf priv =
+        atea_test_hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    uint8_t ctx[32];
+    static const uint8_t not_a_cert[] = {0x30, 0x00};
+    atea_ea_cert_in entry = {{not_a_cert, 2}, NULL, 0};
+    atea_buf auth = {0};
+    atea_ea_identity id;
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv.data, priv.len);
+    assert_non_null(key);
+    for (size_t i = 0; i < sizeof(ctx); i++) {
+        ctx[i] = (uint8_t)(0x40 + i);
+    }
+    EXPECT_OK(
+        atea_test_tls_secret_init(&secret, ems.data, ATEA_HASH_SHA384, ATEA_TLS_CLIENT, &tls));
+    EXPECT_OK(atea_ea_keys_derive(&tls, ATEA_TLS_SERVER, &keys));
+    assert_int_equal(keys.len, 48);
+    atea_test_assert_hex(
+        keys.hc, 48,
+        "a4d92d0b4e5e5d7cd6b985e2657df5d508b2d86509bdefe7a307799c3db99f026802d5be9e"
+        "00e7b6fe2ea157eb8f8d1b");
+    atea_test_assert_hex(
+        keys.fk, 48,
+        "172b9a1505a16d715619507721287e3bb07f0ada20c67a7bbe79af75ebcdbcd96dfd44636f"
+        "776a2863ee8059629ec395");
+    atea_ea_build b = {&keys, {NULL, 0}, {ctx, sizeof(ctx)},         &entry, 1,
+                       key,   0x0807,    ATEA_DEFAULT_EA_MAX_MESSAGE};
+    EXPECT_OK(atea_ea_build_authenticator(&b, &auth));
+    atea_test_assert_hex(auth.data, auth.len, SPONTANEOUS_384);
+    /* The client takes it as spontaneous and gets as far as the certificate. */
+    EXPECT_OK(atea_ea_new(&tls, NULL, &client));
+    EXPECT_ERR(atea_ea_validate(client, NULL, auth.data, auth.len, &id), ATEA_ERR_EA_BAD_CERT);
+    atea_ea_free(client);
+    atea_ea_keys_wipe(&keys);
+    EVP_PKEY_free(key);
+    atea_buf_free(&auth);
+    atea_buf_free(&ems);
+    atea_buf_free(&priv);
+}
+
 /* profile.md §1: fizz's draft-era vector, fed the headerless request. */
 static void test_fizz_headerless_empty_authenticator(void **state)
 {
@@ -320,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_a2_structural_certificate_transcript),
         cmocka_unit_test(test_a2_full_authenticator),
         cmocka_unit_test(test_a3_client_request_and_server_refusal),
+        cmocka_unit_test(test_sha384_spontaneous_authenticator),
         cmocka_unit_test(test_fizz_headerless_empty_authenticator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
