@@ -16,6 +16,15 @@
 #define DIR_REL "testdata/evidence/tdx"
 #define V4_FILE DIR_REL "/tdx_prod_quote_SPR_E4.dat"
 #define V5_FILE DIR_REL "/quote_v5_sample.dat"
+#define V4_REPORTDATA                                                                              \
+    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467dac" \
+    "ead6f0c87a6d766c66f6f29f8acb281f1113"
+#define V4_MRTD                                                                                    \
+    "6363b8043668a3ad953278e10389574d326c6749fb78aa810ecd9336923db86f22fc00b8dcd404bc10d5e119d721" \
+    "5cbb"
+#define V5_REPORTDATA                                                                              \
+    "945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e094aed63060cd4a4933a4dd537ed" \
+    "1255c9c79ecb3ed82cd1b486233e31c25c3a"
 #define T_V4 1687219200LL   /* 2023-06-20T00:00:00Z */
 #define T_V5 1770681600LL   /* 2026-02-10T00:00:00Z */
 #define V4_TCB_LEVELS 2     /* UpToDate, OutOfDate */
@@ -93,12 +102,24 @@ static const char *claim_str(const atea_appraisal *a, const char *name)
     return c != NULL && c->type == ATEA_CLAIM_STR ? c->str : NULL;
 }
 
+static void assert_claim_hex(const atea_appraisal *a, const char *name, const char *hex)
+{
+    const atea_claim *c = atea_appraisal_find_claim(a, "tdx", name);
+    assert_non_null(c);
+    atea_test_assert_hex(c->bytes.data, c->bytes.len, hex);
+}
+
 static void test_v5_up_to_date(void **state)
 {
     (void)state;
     run r;
     run_init(&r, V5_FILE, T_V5, &V5_FILES);
+    atea_buf rd = atea_test_hex(V5_REPORTDATA);
+    r.env.expected_report_data = rd.data;
     EXPECT_OK(run_verify(&r));
+    assert_claim_hex(r.a, "report_data", V5_REPORTDATA);
+    assert_claim_hex(r.a, "fmspc", "90c06f000000");
+    assert_false(atea_appraisal_has_reason(r.a, ATEA_ERR_BINDING_MISSING));
     assert_string_equal(claim_str(r.a, "tcb_status"), "UpToDate");
     assert_string_equal(claim_str(r.a, "advisory_ids"), "");
     assert_string_equal(claim_str(r.a, "qe_tcb_status"), "UpToDate");
@@ -113,6 +134,7 @@ static void test_v5_up_to_date(void **state)
     assert_string_equal(claim_str(r.a, "tcb_status"), "UpToDate");
     r.env.now = T_2034;
     EXPECT_ERR(run_verify(&r), ATEA_ERR_CHAIN_VALIDITY);
+    atea_buf_free(&rd);
     run_free(&r);
 }
 
@@ -164,7 +186,12 @@ static void test_v4_fresh_collateral_without_tcb_info(void **state)
     (void)state;
     run r;
     run_init(&r, V4_FILE, T_V4, &V4_NO_TCB);
+    atea_buf rd = atea_test_hex(V4_REPORTDATA);
+    r.env.expected_report_data = rd.data;
     EXPECT_OK(run_verify(&r));
+    assert_claim_hex(r.a, "report_data", V4_REPORTDATA);
+    assert_claim_hex(r.a, "mrtd", V4_MRTD);
+    assert_claim_hex(r.a, "fmspc", "50806f000000");
     assert_string_equal(claim_str(r.a, "qe_tcb_status"), "UpToDate");
     assert_false(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_COLLATERAL_STALE));
     assert_true(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_COLLATERAL_MISSING));
@@ -174,6 +201,7 @@ static void test_v4_fresh_collateral_without_tcb_info(void **state)
     EXPECT_OK(run_verify(&r));
     assert_true(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_COLLATERAL_STALE));
     assert_int_equal(atea_appraisal_status(r.a), ATEA_EAR_WARNING);
+    atea_buf_free(&rd);
     run_free(&r);
 }
 
