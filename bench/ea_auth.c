@@ -121,8 +121,8 @@ __attribute__((noinline)) void bench_ea_once(ea_case *c, int pkix, ea_times *t)
     bench_add_since(&t->request, t0);
 
     t0 = bench_now();
-    BENCH_TRY("atea_ea_authenticate", atea_ea_authenticate(c->server_ea, request.data, request.len,
-                                                           &c->cred, &auth));
+    BENCH_TRY("atea_ea_authenticate",
+              atea_ea_authenticate(c->server_ea, request.data, request.len, &c->cred, &auth));
     bench_add_since(&t->authenticate, t0);
 
     vp.request = request.data;
@@ -160,13 +160,14 @@ __attribute__((noinline)) void bench_ea_bare_once(ea_case *c, ea_times *t)
     bench_ea_once(c, 0, t);
 }
 
-/* One full handshake on fresh SSL objects from the connection's SSL_CTXs. Not static (callgrind). */
+/* One full handshake on fresh SSL objects from the connection's SSL_CTXs. Not static (callgrind).
+ */
 __attribute__((noinline)) void bench_handshake_once(ea_case *c);
 __attribute__((noinline)) void bench_handshake_once(ea_case *c)
 {
     SSL *client = NULL;
     SSL *server = NULL;
-    bench_tls_connect(c->pair->client_ctx, c->pair->server_ctx, &client, &server, NULL);
+    bench_tls_connect(c->pair->client_ctx, c->pair->server_ctx, &client, &server);
     SSL_free(client);
     SSL_free(server);
 }
@@ -175,10 +176,10 @@ typedef struct ea_result {
     bench_series handshake;
     bench_series request;
     bench_series authenticate;
-    bench_series validate;       /* with PKIX */
-    bench_series validate_bare;  /* without a trust store */
-    bench_series total;          /* request + authenticate + validate, PKIX */
-    bench_series total_bare;     /* the same without a trust store */
+    bench_series validate;      /* with PKIX */
+    bench_series validate_bare; /* without a trust store */
+    bench_series total;         /* request + authenticate + validate, PKIX */
+    bench_series total_bare;    /* the same without a trust store */
 } ea_result;
 
 static bench_time ea_times_total(const ea_times *t)
@@ -250,8 +251,8 @@ static int report_case(const ea_case *c, const bench_args *a, const ea_result *r
              atea_test_keytype_name(c->type), atea_test_keytype_name(c->id->ca_type),
              c->request_len, c->authenticator_len);
     bench_table_header(title, a);
-    const bench_series *rows[] = {&r->handshake, &r->request,       &r->authenticate, &r->validate,
-                                  &r->validate_bare, &r->total, &r->total_bare};
+    const bench_series *rows[] = {&r->handshake,     &r->request, &r->authenticate, &r->validate,
+                                  &r->validate_bare, &r->total,   &r->total_bare};
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         bench_table_row(rows[i], bench_series_ratio(rows[i], &r->handshake));
     }

@@ -36,9 +36,9 @@
 /* ------------------------------------------------------------------ arguments */
 
 typedef struct bench_args {
-    long iters;    /* operations of each kind per round */
-    int rounds;    /* rounds; medians are taken over them */
-    int callgrind; /* fixed small counts, one round: instruction counts are comparable */
+    long iters;       /* operations of each kind per round */
+    int rounds;       /* rounds; medians are taken over them */
+    int callgrind;    /* fixed small counts, one round: instruction counts are comparable */
     const char *only; /* -k NAME: run only the case of that name (NULL: all) */
 } bench_args;
 
@@ -49,7 +49,8 @@ static inline void bench_usage(const char *prog, long default_iters, int default
             "  -n ITERS     operations of each kind per round (default %ld; env ATEA_BENCH_ITERS)\n"
             "  -r ROUNDS    rounds, medians over them (default %d; env ATEA_BENCH_ROUNDS)\n"
             "  -k CASE      run only this case (key type: p256, ed25519)\n"
-            "  --callgrind  %ld operations, 1 round: for valgrind --tool=callgrind (docs/BENCHMARKS.md)\n",
+            "  --callgrind  %ld operations, 1 round: for valgrind --tool=callgrind "
+            "(docs/BENCHMARKS.md)\n",
             prog, default_iters, default_rounds, BENCH_CALLGRIND_ITERS);
     exit(2);
 }
@@ -77,8 +78,8 @@ static inline void bench_args_parse(int argc, char **argv, long default_iters, i
     a->callgrind = 0;
     a->only = NULL;
     if (env_iters != NULL && *env_iters != '\0') {
-        a->iters = bench_parse_long(env_iters, 1, BENCH_MAX_ITERS, prog, default_iters,
-                                    default_rounds);
+        a->iters =
+            bench_parse_long(env_iters, 1, BENCH_MAX_ITERS, prog, default_iters, default_rounds);
     }
     if (env_rounds != NULL && *env_rounds != '\0') {
         a->rounds = (int)bench_parse_long(env_rounds, 1, BENCH_MAX_ROUNDS, prog, default_iters,
@@ -283,20 +284,18 @@ static inline int bench_hs_step(SSL *ssl)
 }
 
 /*
- * A new client and server from the two SSL_CTXs, joined by a BIO pair, through a complete TLS
- * 1.3 handshake (the server has verified the client Finished). *flights counts the handshake
- * flights that carried bytes (NULL: not counted): each time one end had something to send after
- * the other end's turn, that is one flight.
+ * A new client and server from the two SSL_CTXs, joined by a BIO pair whose buffers hold
+ * bio_size bytes each way (0: OpenSSL's default, 17 KiB), through a complete TLS 1.3 handshake
+ * (the server has verified the client Finished).
  */
-static inline void bench_tls_connect(SSL_CTX *client_ctx, SSL_CTX *server_ctx, SSL **pclient,
-                                     SSL **pserver, int *flights)
+static inline void bench_tls_connect_sized(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                                           size_t bio_size, SSL **pclient, SSL **pserver)
 {
     SSL *c = SSL_new(client_ctx);
     SSL *s = SSL_new(server_ctx);
     BIO *cb = NULL;
     BIO *sb = NULL;
-    int n_flights = 0;
-    if (c == NULL || s == NULL || BIO_new_bio_pair(&cb, 0, &sb, 0) != 1) {
+    if (c == NULL || s == NULL || BIO_new_bio_pair(&cb, bio_size, &sb, bio_size) != 1) {
         bench_die_ossl("SSL_new / BIO_new_bio_pair");
     }
     SSL_set_bio(c, cb, cb);
@@ -308,24 +307,25 @@ static inline void bench_tls_connect(SSL_CTX *client_ctx, SSL_CTX *server_ctx, S
         if (rc < 0) {
             bench_die_ossl("client handshake");
         }
-        n_flights += BIO_ctrl_wpending(cb) > 0;
         int rs = bench_hs_step(s);
         if (rs < 0) {
             bench_die_ossl("server handshake");
         }
-        n_flights += BIO_ctrl_wpending(sb) > 0;
         if (rc == 1 && rs == 1) {
             *pclient = c;
             *pserver = s;
-            if (flights != NULL) {
-                *flights = n_flights;
-            }
             return;
         }
     }
     fprintf(stderr, "bench: the handshake did not complete in %d steps\n",
             BENCH_MAX_HANDSHAKE_STEPS);
     exit(1);
+}
+
+static inline void bench_tls_connect(SSL_CTX *client_ctx, SSL_CTX *server_ctx, SSL **pclient,
+                                     SSL **pserver)
+{
+    bench_tls_connect_sized(client_ctx, server_ctx, 0, pclient, pserver);
 }
 
 #endif
