@@ -241,6 +241,44 @@ out:
     return err;
 }
 
+/* The writer is full or memory ran out: nothing more can be written. */
+static int output_failed(atea_err err)
+{
+    return err == ATEA_ERR_BUFFER_TOO_SMALL || err == ATEA_ERR_TOO_LARGE ||
+           err == ATEA_ERR_NO_MEMORY;
+}
+
+/* Composite evidence: every entry is described even if an earlier one is malformed (each says
+ * so in the text); the first failure is returned, with its detail. */
+static atea_err describe_entries(atea__describe *d, const atea_cmw *n)
+{
+    atea_err err = ATEA_OK;
+    atea_err first = ATEA_OK;
+    char first_detail[sizeof(atea_err_last()->detail)] = "";
+    for (size_t i = 0; i < n->n_entries; i++) {
+        char lab[ATEA_CMW_MAX_LABEL_LEN + 32];
+        const atea_cmw_label *l = &n->entries[i].label;
+        if (l->is_text) {
+            (void)snprintf(lab, sizeof(lab), "\"%s\": ", l->text);
+        } else {
+            (void)snprintf(lab, sizeof(lab), "%lld: ", (long long)l->num);
+        }
+        atea_err entry = describe_node(d, n->entries[i].cmw, lab);
+        if (entry != ATEA_OK && (output_failed(entry) || first == ATEA_OK)) {
+            first = entry;
+            (void)snprintf(first_detail, sizeof(first_detail), "%s", atea_err_detail(entry));
+        }
+        if (output_failed(entry)) {
+            break;
+        }
+    }
+    if (first != ATEA_OK) {
+        ATEA_FAIL(first, "%s", first_detail);
+    }
+out:
+    return err;
+}
+
 static atea_err describe_collection(atea__describe *d, const atea_cmw *n, const char *label)
 {
     atea_err err = ATEA_OK;
@@ -256,16 +294,7 @@ static atea_err describe_collection(atea__describe *d, const atea_cmw *n, const 
         ATEA_TRY(atea__describe_tpm(d, n));
         goto out;
     }
-    for (size_t i = 0; i < n->n_entries; i++) {
-        char lab[ATEA_CMW_MAX_LABEL_LEN + 32];
-        const atea_cmw_label *l = &n->entries[i].label;
-        if (l->is_text) {
-            (void)snprintf(lab, sizeof(lab), "\"%s\": ", l->text);
-        } else {
-            (void)snprintf(lab, sizeof(lab), "%lld: ", (long long)l->num);
-        }
-        ATEA_TRY(describe_node(d, n->entries[i].cmw, lab));
-    }
+    ATEA_TRY(describe_entries(d, n));
 out:
     d->indent--;
     return err;

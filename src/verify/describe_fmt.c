@@ -271,7 +271,8 @@ out:
     return err;
 }
 
-atea_err atea__describe_cert_pem(atea__describe *d, const uint8_t *pem, size_t len)
+atea_err atea__describe_cert_pem(atea__describe *d, const uint8_t *pem, size_t len,
+                                 atea__cert_note note)
 {
     atea_err err = ATEA_OK;
     X509 *certs[ATEA_DESCRIBE_MAX_PEM_CERTS] = {0};
@@ -283,6 +284,9 @@ atea_err atea__describe_cert_pem(atea__describe *d, const uint8_t *pem, size_t l
     for (size_t i = 0; i < count; i++) {
         ATEA_TRY(atea__describe_line(d, 0, "certificate %zu:", i));
         ATEA_TRY(describe_x509(d, certs[i]));
+        if (note != NULL) {
+            ATEA_TRY(note(d, i, certs[i]));
+        }
     }
 out:
     atea_chain_free_certs(certs, count);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/x509.h>
+
 #include "atea/describe.h"
 #include "core/cbor.h"
 #include "core/rd.h"
@@ -93,8 +95,12 @@ uint64_t atea__describe_le(const uint8_t *raw, size_t n);
 atea_err atea__describe_cert_der(atea__describe *d, const char *title, const uint8_t *der,
                                  size_t len) ATEA_MUST_USE;
 
-/* The same for each certificate of a PEM bundle. */
-atea_err atea__describe_cert_pem(atea__describe *d, const uint8_t *pem, size_t len) ATEA_MUST_USE;
+/* Extra lines about one certificate of a bundle (its index, leaf first). */
+typedef atea_err (*atea__cert_note)(atea__describe *d, size_t index, X509 *cert);
+
+/* The same for each certificate of a PEM bundle; note (may be NULL) adds lines to each. */
+atea_err atea__describe_cert_pem(atea__describe *d, const uint8_t *pem, size_t len,
+                                 atea__cert_note note) ATEA_MUST_USE;
 
 /* ---- CBOR / COSE ---- */
 

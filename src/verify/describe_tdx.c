@@ -9,6 +9,7 @@
 #include "atea/tdx.h"
 #include "core/check.h"
 #include "verify/describe_internal.h"
+#include "verify/tdx_internal.h"
 
 #define TDX_BODY_TYPE_TDX10 2
 #define TDX_BODY_TYPE_TDX15 3
@@ -188,6 +189,30 @@ static void open_upto(atea_rd *rd, size_t want, atea_rd *sub)
 
 static atea_err describe_cert_data(atea__describe *d, atea_rd *rd, unsigned level);
 
+/* The PCK leaf's Intel SGX extension (OID 1.2.840.113741.1.13.1): what TCB matching uses
+ * (evidence-formats.md §2.5 B). */
+static atea_err note_pck_leaf(atea__describe *d, size_t index, X509 *cert)
+{
+    atea_err err = ATEA_OK;
+    tdx_pck_info info;
+    char cpusvn[2 * sizeof(info.cpusvn) + 1];
+    char fmspc[2 * sizeof(info.fmspc) + 1];
+    if (index != 0) {
+        goto out;
+    }
+    if (atea__tdx_pck_info(cert, &info) != ATEA_OK) {
+        ATEA_TRY(atea__describe_line(d, 1, "(no readable Intel SGX extension)"));
+        goto out;
+    }
+    ATEA_TRY(atea_hex_encode(info.fmspc, sizeof(info.fmspc), fmspc, sizeof(fmspc)));
+    ATEA_TRY(atea_hex_encode(info.cpusvn, sizeof(info.cpusvn), cpusvn, sizeof(cpusvn)));
+    ATEA_TRY(atea__describe_line(d, 1, "SGX extension: FMSPC %s, PCE-ID %02x%02x, PCESVN %u", fmspc,
+                                 info.pceid[0], info.pceid[1], info.pcesvn));
+    ATEA_TRY(atea__describe_line(d, 1, "SGX extension: CPUSVN %s", cpusvn));
+out:
+    return err;
+}
+
 /* The PCK chain (type 5): PEM, possibly NUL-padded (v5 sample). */
 static atea_err describe_pck_chain(atea__describe *d, atea_rd *data)
 {
@@ -197,7 +222,7 @@ static atea_err describe_pck_chain(atea__describe *d, atea_rd *data)
     while (pem_len > 0 && pem[pem_len - 1] == 0) {
         pem_len--;
     }
-    ATEA_TRY(atea__describe_cert_pem(d, pem, pem_len));
+    ATEA_TRY(atea__describe_cert_pem(d, pem, pem_len, note_pck_leaf));
 out:
     return err;
 }

@@ -252,6 +252,8 @@ static void test_tdx_v4(void **state)
     expect_text(&r, "issuer: CN = Intel SGX PCK Platform CA");
     expect_text(&r, "subject: CN = Intel SGX Root CA");
     expect_text(&r, "validity: 2022-09-20");
+    expect_text(&r, "SGX extension: FMSPC 50806f000000, PCE-ID 0000, PCESVN 11\n");
+    expect_text(&r, "SGX extension: CPUSVN 0303020202010002");
     expect_text(&r, "39 bytes follow the signature data (not signed, ignored)");
     assert_null(strstr(r.text, "malformed"));
     described_free(&r);
@@ -280,6 +282,7 @@ static void test_tdx_v5(void **state)
     expect_text(&r, "flags: SEPT_VE_DISABLE\n");
     expect_text(&r, "signature data: 4300 bytes");
     expect_text(&r, "validity: 2026-01-27");
+    expect_text(&r, "SGX extension: FMSPC 90c06f000000, PCE-ID 0000, PCESVN 13\n");
     assert_null(strstr(r.text, "follow the signature data"));
     described_free(&r);
     atea_buf_free(&q);
@@ -830,6 +833,37 @@ static void test_cmw_record_wraps_tdx(void **state)
     atea_buf_free(&q);
 }
 
+/* A composite CMW whose first piece is malformed: the others are still described, the first
+ * failure is returned. */
+static void test_cmw_composite_keeps_going(void **state)
+{
+    (void)state;
+    atea_buf q = sample("tdx/tdx_prod_quote_SPR_E4.dat");
+    atea_buf rep = sample("sev-snp/trustee_test-report.bin");
+    atea_cmw *coll = NULL;
+    atea_cmw *rec = NULL;
+    atea_buf cbor = {0};
+    EXPECT_OK(atea_cmw_new_collection(NULL, &coll));
+    EXPECT_OK(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_TDX_QUOTE), q.data, 700,
+                                  ATEA_CMW_IND_EVIDENCE, &rec));
+    EXPECT_OK(atea_cmw_add(coll, "tdx", rec));
+    EXPECT_OK(atea_cmw_new_record(atea_cmw_media_type_name(ATEA_CMW_MT_SNP_REPORT), rep.data,
+                                  rep.len, ATEA_CMW_IND_EVIDENCE, &rec));
+    EXPECT_OK(atea_cmw_add(coll, "snp", rec));
+    EXPECT_OK(atea_cmw_encode_cbor(coll, &cbor));
+    described r = describe(cbor.data, cbor.len);
+    assert_int_equal(r.err, ATEA_ERR_TRUNCATED);
+    assert_non_null(strstr(atea_err_last()->detail, "signature data"));
+    expect_text(&r, "\"tdx\": record");
+    expect_text(&r, "malformed: ATEA_ERR_TRUNCATED");
+    expect_field_bytes(&r, "MEASUREMENT", rep.data + 0x90, 48);
+    described_free(&r);
+    atea_cmw_free(coll);
+    atea_buf_free(&cbor);
+    atea_buf_free(&rep);
+    atea_buf_free(&q);
+}
+
 /* CMW records whose value is a CMW: described to ATEA_DESCRIBE_MAX_DEPTH levels, no deeper. */
 static atea_buf nested_cmw(unsigned levels)
 {
@@ -980,6 +1014,7 @@ int main(void)
         cmocka_unit_test(test_sim),
         cmocka_unit_test(test_tpm_collection),
         cmocka_unit_test(test_cmw_record_wraps_tdx),
+        cmocka_unit_test(test_cmw_composite_keeps_going),
         cmocka_unit_test(test_cmw_nesting_limit),
         cmocka_unit_test(test_tdx_v5_sgx_body),
         cmocka_unit_test(test_cbor_display_depth),
