@@ -165,10 +165,11 @@ tdx_tcb_status atea__tdx_converge_qe(tdx_tcb_status platform, tdx_tcb_status qe)
 /* ---- the collateral object ---- */
 typedef struct tdx_pck_cache_entry {
     int used;
-    uint8_t chain_hash[32]; /* SHA-256 of the PEM bytes */
-    int64_t valid_from;     /* latest notBefore in the chain */
-    int64_t valid_until;    /* earliest notAfter */
-    int crl_fresh;          /* CRL windows held when verified (1) or were tolerated (0) */
+    uint8_t chain_hash[32];  /* SHA-256 of the PEM bytes */
+    int64_t valid_from;      /* latest notBefore in the chain */
+    int64_t valid_until;     /* earliest notAfter */
+    int crls_fresh_at_check; /* every collateral CRL was inside its window (part of the key) */
+    int crl_time_soft;       /* a stale CRL was used (and tolerated) for this chain */
     char crl_soft_detail[200];
     X509 *leaf;
     EVP_PKEY *leaf_key;

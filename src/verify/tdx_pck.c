@@ -84,7 +84,8 @@ static atea_err verify_chain(const atea_tdx_quote *q, const atea_tdx_collateral 
     ATEA_TRY(atea_chain_verify(certs, n, &opts, &res));
     ATEA_TRY(atea__tdx_pck_info(certs[0], &e->info));
     ATEA_TRY(cert_window(certs, n, &e->valid_from, &e->valid_until));
-    e->crl_fresh = !res.crl_time_soft;
+    e->crls_fresh_at_check = coll == NULL || crls_fresh(coll, now);
+    e->crl_time_soft = res.crl_time_soft;
     memcpy(e->crl_soft_detail, res.soft_detail, sizeof(e->crl_soft_detail));
     e->leaf_key = X509_get_pubkey(certs[0]);
     ATEA_ENSURE_MSG(e->leaf_key != NULL, ATEA_ERR_CHAIN_MALFORMED_CERT,
@@ -104,7 +105,7 @@ static tdx_pck_cache_entry *cache_find(atea_tdx_collateral *coll, const uint8_t 
     for (size_t i = 0; i < TDX_PCK_CACHE_SLOTS; i++) {
         tdx_pck_cache_entry *e = &coll->cache[i];
         if (e->used && memcmp(e->chain_hash, hash, 32) == 0 && now >= e->valid_from &&
-            now <= e->valid_until && e->crl_fresh == fresh) {
+            now <= e->valid_until && e->crls_fresh_at_check == fresh) {
             return e;
         }
     }
@@ -125,11 +126,17 @@ atea_err atea__tdx_pck_chain(tdx_verify_ctx *v, const atea_tdx_quote *q)
         e = cache_find(v->coll, hash, v->env->now);
     }
     if (e == NULL) {
-        e = v->coll != NULL ? &v->coll->cache[v->coll->cache_next] : &v->local_pck;
+        /* verified into the local entry; only a verified chain replaces a cache slot */
+        e = &v->local_pck;
         atea__tdx_pck_entry_clear(e);
         ATEA_TRY(verify_chain(q, v->coll, v->env->now, e, &crl_count));
         memcpy(e->chain_hash, hash, 32);
         if (v->coll != NULL) {
+            tdx_pck_cache_entry *slot = &v->coll->cache[v->coll->cache_next];
+            atea__tdx_pck_entry_clear(slot);
+            *slot = *e; /* the slot takes over the leaf and keys */
+            memset(e, 0, sizeof(*e));
+            e = slot;
             v->coll->cache_next = (v->coll->cache_next + 1) % TDX_PCK_CACHE_SLOTS;
         }
     } else {
@@ -146,7 +153,7 @@ atea_err atea__tdx_pck_chain(tdx_verify_ctx *v, const atea_tdx_quote *q)
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_MISSING,
                                   "no PCK CRL for the PCK certificate's issuer: revocation of the "
                                   "PCK chain was not checked"));
-    } else if (!e->crl_fresh) {
+    } else if (e->crl_time_soft) {
         ATEA_TRY(atea__tdx_reason(v, ATEA_EAR_WARNING, ATEA_ERR_TDX_COLLATERAL_STALE,
                                   "revocation was checked against a stale CRL: %s; fetch a "
                                   "current PCK CRL and root CRL",
