@@ -129,8 +129,13 @@ static void test_v5_up_to_date(void **state)
     assert_false(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_TCB_STATUS));
     assert_false(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_COLLATERAL_MISSING));
     assert_int_equal(atea_appraisal_status(r.a), ATEA_EAR_WARNING);
-    /* the cached chain gives the same result; past the PCK leaf's life it fails anyway */
+    /* the chain went into the cache; the second run uses it (no new slot) with the same result;
+     * past the PCK leaf's life it fails anyway */
+    assert_int_equal(r.coll->cache[0].used, 1);
+    assert_int_equal(r.coll->cache_next, 1);
+    assert_int_equal(r.coll->cache[0].qe_verified, 1);
     EXPECT_OK(run_verify(&r));
+    assert_int_equal(r.coll->cache_next, 1);
     assert_string_equal(claim_str(r.a, "tcb_status"), "UpToDate");
     r.env.now = T_2034;
     EXPECT_ERR(run_verify(&r), ATEA_ERR_CHAIN_VALIDITY);
