@@ -352,6 +352,24 @@ static void test_every_scheme_and_suite(void **state)
         refused(l.server, l.client);
         refused(l.client, l.server);
         live_close(&l);
+        /* The RSA schemes with SHA-384 and SHA-512, spontaneously: ClientHellos that list them
+         * before the SHA-256 ones. */
+        static const struct {
+            const char *sigalgs;
+            uint16_t rsae;
+            uint16_t pss;
+        } rsa_orders[] = {
+            {"rsa_pss_rsae_sha384:rsa_pss_pss_sha384:ecdsa_secp256r1_sha256", 0x0805, 0x080a},
+            {"rsa_pss_rsae_sha512:rsa_pss_pss_sha512:ecdsa_secp256r1_sha256", 0x0806, 0x080b},
+        };
+        for (size_t o = 0; o < ATEA_ARRAY_LEN(rsa_orders); o++) {
+            live_open(&l, f, suites[s].name, rsa_orders[o].sigalgs);
+            spontaneous(l.server, l.client, rsa_orders[o].rsae, identity(f, ATEA_TEST_KEY_RSA2048),
+                        0);
+            spontaneous(l.server, l.client, rsa_orders[o].pss, identity(f, ATEA_TEST_KEY_RSA_PSS),
+                        0);
+            live_close(&l);
+        }
     }
 }
 
