@@ -17,6 +17,7 @@
 #define TDX_BODY_V15_LEN 648
 #define TDX_CERT_TYPE_PCK_CHAIN 5
 #define TDX_CERT_TYPE_QE_REPORT 6
+#define TDX_QE_REPORT_LEN 384 /* SGX REPORT_BODY */
 
 /* Intel's QE vendor id and the TD QE's MRSIGNER (evidence-formats.md §2.5 step 6). */
 static const uint8_t INTEL_QE_VENDOR_ID[16] = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
@@ -179,12 +180,9 @@ static const char *cert_type_name(uint16_t type)
 
 /* Open `want` bytes of rd, or as many as there are: the walk shows what is present and the
  * fields walker names the first field that is cut. */
-static void open_upto(atea_rd *rd, size_t want, atea_rd *sub)
+static atea_err open_upto(atea_rd *rd, size_t want, atea_rd *sub)
 {
-    size_t n = want < atea_rd_left(rd) ? want : atea_rd_left(rd);
-    atea_rd_init(sub, atea_rd_ptr(rd), n);
-    sub->base = atea_rd_pos(rd);
-    rd->off += n;
+    return atea_rd_sub(rd, want < atea_rd_left(rd) ? want : atea_rd_left(rd), sub);
 }
 
 static atea_err describe_cert_data(atea__describe *d, atea_rd *rd, unsigned level);
@@ -236,7 +234,7 @@ static atea_err describe_qe_cert_data(atea__describe *d, atea_rd *data, unsigned
     const uint8_t *auth = NULL;
     static const atea__field QE_SIG[] = {{"QE_REPORT_SIGNATURE", 64, ATEA_FIELD_HEX, NULL}};
     ATEA_TRY(atea__describe_line(d, 0, "QE report (SGX REPORT_BODY):"));
-    open_upto(data, 384, &report);
+    ATEA_TRY(open_upto(data, TDX_QE_REPORT_LEN, &report));
     d->indent++;
     err = atea__describe_fields(d, &report, QE_REPORT, ATEA_ARRAY_LEN(QE_REPORT));
     d->indent--;
@@ -262,7 +260,7 @@ static atea_err describe_cert_data(atea__describe *d, atea_rd *rd, unsigned leve
     ATEA_TRY(atea_rd_u32le(rd, &size));
     ATEA_TRY(atea__describe_line(d, 0, "certification data: type %u (%s), %u bytes", type,
                                  cert_type_name(type), size));
-    open_upto(rd, size, &data);
+    ATEA_TRY(open_upto(rd, size, &data));
     d->indent++;
     if (type == TDX_CERT_TYPE_QE_REPORT && level == 0) {
         ATEA_TRY(describe_qe_cert_data(d, &data, level));
@@ -292,7 +290,7 @@ static atea_err describe_signature_data(atea__describe *d, atea_rd *rd)
     atea_rd sig;
     ATEA_TRY(atea_rd_u32le(rd, &sig_len));
     ATEA_TRY(atea__describe_line(d, 0, "signature data: %u bytes", sig_len));
-    open_upto(rd, sig_len, &sig);
+    ATEA_TRY(open_upto(rd, sig_len, &sig));
     d->indent++;
     ATEA_TRY(atea__describe_fields(d, &sig, SIG, ATEA_ARRAY_LEN(SIG)));
     ATEA_TRY(describe_cert_data(d, &sig, 0));
@@ -328,7 +326,7 @@ static atea_err describe_body(atea__describe *d, atea_rd *rd, uint16_t version)
     ATEA_TRY(atea__describe_line(d, 0, "TD report body (%s, %u bytes):",
                                  body_type == TDX_BODY_TYPE_TDX15 ? "TDX 1.5" : "TDX 1.0",
                                  body_size));
-    open_upto(rd, body_size, &body);
+    ATEA_TRY(open_upto(rd, body_size, &body));
     d->indent++;
     ATEA_ENSURE_MSG(known, ATEA_ERR_TDX_BAD_HEADER, "body type %u of %u bytes is not a TD report",
                     body_type, body_size);
