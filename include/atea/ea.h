@@ -12,6 +12,9 @@
  * profile.md §4). The TLS facts come from the caller's atea_tls (include/atea/tls.h), which must
  * outlive the object. Wire format and rules: docs/EA.md.
  *
+ * An atea_ea is not thread-safe: use each from one thread at a time (distinct objects are
+ * independent). The library keeps no global state.
+ *
  * Every function fails with ATEA_ERR_INVALID_ARG on NULL or inconsistent arguments and
  * ATEA_ERR_NO_MEMORY when allocation fails; those two are not repeated below.
  */
