@@ -50,8 +50,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         die();
     }
     X509_NAME *name = X509_get_subject_name(x);
-    if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"fuzz", -1,
-                                   -1, 0) != 1 ||
+    if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"fuzz", -1, -1,
+                                   0) != 1 ||
         X509_set_issuer_name(x, name) != 1 ||
         ASN1_TIME_set_string(X509_getm_notBefore(x), "20260101000000Z") != 1 ||
         ASN1_TIME_set_string(X509_getm_notAfter(x), "20360101000000Z") != 1 ||
@@ -92,8 +92,8 @@ static void no_free(atea_attester *self)
     (void)self;
 }
 
-static atea_err refuse_all(void *user, const uint8_t *cmw, size_t len,
-                           const atea_binding *expected, atea_appraisal *out)
+static atea_err refuse_all(void *user, const uint8_t *cmw, size_t len, const atea_binding *expected,
+                           atea_appraisal *out)
 {
     (void)user;
     (void)cmw;

@@ -109,8 +109,9 @@ atea_err atea_hello_encode(const atea_hello *hello, uint8_t *out, size_t cap,
                            size_t *written) ATEA_MUST_USE;
 
 /* Errors: ATEA_ERR_HELLO_VERSION (another version: the rest is not parsed),
- * ATEA_ERR_FRAME_MALFORMED (unknown role or format bits, a label that is empty, too long or not
- * printable ASCII, too many evidence types, truncated, trailing bytes). */
+ * ATEA_ERR_FRAME_MALFORMED (unknown role or format bits, an odd evidence_types length, a label
+ * that is not printable ASCII), ATEA_ERR_VEC_LENGTH (empty or over-long label, more than
+ * ATEA_FRAME_MAX_EVIDENCE_TYPES types), ATEA_ERR_TRUNCATED, ATEA_ERR_TRAILING. */
 atea_err atea_hello_decode(const uint8_t *body, size_t len, atea_hello *hello) ATEA_MUST_USE;
 
 /* RESULT body: the relying party's verdict on the request with this context. */
@@ -128,7 +129,7 @@ typedef struct atea_result {
 atea_err atea_result_encode(const atea_result *result, uint8_t *out, size_t cap,
                             size_t *written) ATEA_MUST_USE;
 /* Errors: ATEA_ERR_FRAME_MALFORMED (unknown verdict, ATTESTED with a reason or REFUSED without
- * one, control characters in the text, truncated, trailing bytes). */
+ * one, control characters in the text), ATEA_ERR_TRUNCATED, ATEA_ERR_TRAILING. */
 atea_err atea_result_decode(const uint8_t *body, size_t len, atea_result *result) ATEA_MUST_USE;
 
 /* ERROR body. */
@@ -138,11 +139,13 @@ typedef struct atea_error_body {
     char text[ATEA_FRAME_MAX_TEXT + 1]; /* NUL-terminated */
 } atea_error_body;
 
+/* Errors: ATEA_ERR_INVALID_ARG (text too long or with control characters),
+ * ATEA_ERR_BUFFER_TOO_SMALL. */
 atea_err atea_error_encode(const atea_error_body *error, uint8_t *out, size_t cap,
                            size_t *written) ATEA_MUST_USE;
-/* Errors: ATEA_ERR_FRAME_MALFORMED (control characters, truncated, trailing bytes). */
-atea_err atea_error_decode(const uint8_t *body, size_t len,
-                           atea_error_body *error) ATEA_MUST_USE;
+/* Errors: ATEA_ERR_FRAME_MALFORMED (control characters in the text), ATEA_ERR_TRUNCATED,
+ * ATEA_ERR_TRAILING. */
+atea_err atea_error_decode(const uint8_t *body, size_t len, atea_error_body *error) ATEA_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -35,15 +35,15 @@ extern "C" {
     X(ATEA_REASON_VERSION, 0x0104, "no common atea framing version")                               \
     X(ATEA_REASON_ROLES, 0x0105, "the two sides' attestation roles do not fit")                    \
     X(ATEA_REASON_PROFILE, 0x0106,                                                                 \
-      "the binder profile (exporter label, layout, cmw_attestation codepoint) differs")           \
+      "the binder profile (exporter label, layout, cmw_attestation codepoint) differs")            \
     X(ATEA_REASON_NO_COMMON_FORMAT, 0x0107, "no common evidence type or CMW format")               \
     X(ATEA_REASON_DATA_BEFORE_ATTESTATION, 0x0108,                                                 \
       "application data arrived before attestation succeeded")                                     \
-    X(ATEA_REASON_UNSOLICITED, 0x0109, "an answer arrived for a request that was never sent")     \
-    X(ATEA_REASON_CONTEXT_REUSED, 0x010a, "a certificate_request_context was reused")             \
+    X(ATEA_REASON_UNSOLICITED, 0x0109, "an answer arrived for a request that was never sent")      \
+    X(ATEA_REASON_CONTEXT_REUSED, 0x010a, "a certificate_request_context was reused")              \
     X(ATEA_REASON_TIMEOUT, 0x010b, "the peer did not answer in time")                              \
     X(ATEA_REASON_AUTHENTICATOR, 0x0200, "the authenticator or request is malformed or invalid")   \
-    X(ATEA_REASON_BAD_SIGNATURE, 0x0201, "the authenticator's CertificateVerify does not verify") \
+    X(ATEA_REASON_BAD_SIGNATURE, 0x0201, "the authenticator's CertificateVerify does not verify")  \
     X(ATEA_REASON_BAD_FINISHED, 0x0202,                                                            \
       "the authenticator's Finished does not match this connection")                               \
     X(ATEA_REASON_BAD_CERTIFICATE, 0x0203, "the authenticator's certificate chain is refused")     \
@@ -52,7 +52,7 @@ extern "C" {
     X(ATEA_REASON_CONTEXT_MISMATCH, 0x0205,                                                        \
       "the authenticator answers another certificate_request_context")                             \
     X(ATEA_REASON_DECLINED, 0x0206,                                                                \
-      "the peer declined to attest (empty authenticator or request without cmw_attestation)")     \
+      "the peer declined to attest (empty authenticator or request without cmw_attestation)")      \
     X(ATEA_REASON_TLS, 0x0207, "the TLS connection is unsuitable (not TLS 1.3, not ready)")        \
     X(ATEA_REASON_EVIDENCE, 0x0300, "the evidence is malformed or does not verify")                \
     X(ATEA_REASON_NO_EVIDENCE, 0x0301, "the authenticator carries no evidence")                    \

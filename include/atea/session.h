@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /* Roles, as bit flags (the HELLO roles, docs/PROTOCOL.md). */
-#define ATEA_SESSION_ATTESTER ATEA_ROLE_ATTEST    /* this side attests when asked */
+#define ATEA_SESSION_ATTESTER ATEA_ROLE_ATTEST      /* this side attests when asked */
 #define ATEA_SESSION_RELYING_PARTY ATEA_ROLE_VERIFY /* this side makes the peer attest */
 #define ATEA_SESSION_MUTUAL (ATEA_ROLE_ATTEST | ATEA_ROLE_VERIFY)
 
@@ -72,14 +72,20 @@ typedef enum atea_session_policy {
 typedef atea_err (*atea_session_appraise_fn)(void *user, const uint8_t *cmw, size_t len,
                                              const atea_binding *expected, atea_appraisal *out);
 
+/* A ready appraise callback over atea's verifier (include/atea/verify.h): set
+ * opts.appraise = atea_session_appraise_verifier and opts.appraise_user = an atea_verifier *
+ * (borrowed; it must outlive the session). Returns what atea_verify_cmw returns. */
+atea_err atea_session_appraise_verifier(void *verifier, const uint8_t *cmw, size_t len,
+                                        const atea_binding *expected, atea_appraisal *out);
+
 #define ATEA_SESSION_OPTS_V1 1u
 #define ATEA_SESSION_OPTS_VERSION ATEA_SESSION_OPTS_V1
 
 /* Copied by atea_session_new (pointers to caller objects are borrowed where noted). Start
  * from atea_session_opts_default(); fields are only ever appended. */
 typedef struct atea_session_opts {
-    unsigned version; /* ATEA_SESSION_OPTS_VERSION */
-    unsigned role;    /* ATEA_SESSION_ATTESTER, _RELYING_PARTY or _MUTUAL (default RP) */
+    unsigned version;           /* ATEA_SESSION_OPTS_VERSION */
+    unsigned role;              /* ATEA_SESSION_ATTESTER, _RELYING_PARTY or _MUTUAL (default RP) */
     atea_session_policy policy; /* default ATEA_SESSION_REQUIRE */
 
     /* Attester side: evidence source (borrowed, must outlive the session), the authenticator
@@ -101,10 +107,10 @@ typedef struct atea_session_opts {
     int require_binding_claim; /* 1: refuse an appraisal with no binding claim (1) */
 
     /* Wire profile (profile.md; both sides must agree, HELLO checks it). */
-    const char *exporter_label;  /* ATEA_DEFAULT_BINDER_LABEL; copied */
-    atea_binder_layout layout;   /* ATEA_BINDER_LAYOUT_CONCAT */
-    uint16_t cmw_ext;            /* ATEA_DEFAULT_CMW_EXT */
-    uint8_t cmw_formats;         /* ATEA_CMW_FORMAT_CBOR | ATEA_CMW_FORMAT_JSON */
+    const char *exporter_label; /* ATEA_DEFAULT_BINDER_LABEL; copied */
+    atea_binder_layout layout;  /* ATEA_BINDER_LAYOUT_CONCAT */
+    uint16_t cmw_ext;           /* ATEA_DEFAULT_CMW_EXT */
+    uint8_t cmw_formats;        /* ATEA_CMW_FORMAT_CBOR | ATEA_CMW_FORMAT_JSON */
     /* Evidence types this side produces (attester) or accepts (RP); none = any. Copied, at
      * most ATEA_FRAME_MAX_EVIDENCE_TYPES. */
     const uint16_t *evidence_types;
@@ -237,8 +243,8 @@ atea_err atea_session_last_error(const atea_session *s);
 const char *atea_session_last_error_detail(const atea_session *s);
 
 /* State queries. */
-int atea_session_peer_attested(const atea_session *s);   /* the peer's evidence accepted */
-int atea_session_self_accepted(const atea_session *s);   /* the peer accepted ours */
+int atea_session_peer_attested(const atea_session *s); /* the peer's evidence accepted */
+int atea_session_self_accepted(const atea_session *s); /* the peer accepted ours */
 int atea_session_is_closed(const atea_session *s);
 
 #ifdef __cplusplus

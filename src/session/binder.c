@@ -218,8 +218,8 @@ atea_err atea_binder_compute(const atea_tls *tls, const atea_binder_profile *pro
     ATEA_TRY(atea_binder_profile_check(profile));
     ATEA_TRY(atea_cert_spki(leaf_der, leaf_len, &spki));
     ATEA_TRY(tls->ops->suite_hash(tls->impl, &hash));
-    ATEA_TRY(atea_tls_exporter(tls, profile->label, context, context_len, exported,
-                               sizeof(exported)));
+    ATEA_TRY(
+        atea_tls_exporter(tls, profile->label, context, context_len, exported, sizeof(exported)));
     ATEA_TRY(atea_binder_from_exported(hash, profile, exported, sizeof(exported), spki.data,
                                        spki.len, out));
 out:

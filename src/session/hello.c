@@ -83,8 +83,8 @@ atea_err atea_hello_decode(const uint8_t *body, size_t len, atea_hello *hello)
         hello->n_evidence_types++;
     }
     ATEA_TRY(atea_rd_vec(&rd, 1, 1, ATEA_BINDER_LABEL_MAX, &label));
-    ATEA_ENSURE_MSG(printable(atea_rd_ptr(&label), atea_rd_left(&label)),
-                    ATEA_ERR_FRAME_MALFORMED, "HELLO label is not printable ASCII");
+    ATEA_ENSURE_MSG(printable(atea_rd_ptr(&label), atea_rd_left(&label)), ATEA_ERR_FRAME_MALFORMED,
+                    "HELLO label is not printable ASCII");
     ATEA_TRY(atea_rd_copy(&label, hello->label, atea_rd_left(&label)));
     ATEA_TRY(atea_rd_u8(&rd, &hello->layout));
     ATEA_TRY(atea_rd_u16(&rd, &hello->cmw_ext));

@@ -20,8 +20,7 @@ void atea__session_text(char out[ATEA_FRAME_MAX_TEXT + 1], const char *text)
     out[n] = '\0';
 }
 
-atea_err atea__session_queue_frame(atea_session *s, unsigned type, const uint8_t *body,
-                                   size_t len)
+atea_err atea__session_queue_frame(atea_session *s, unsigned type, const uint8_t *body, size_t len)
 {
     atea_err err = ATEA_OK;
     uint8_t *dst = NULL;
@@ -203,8 +202,8 @@ atea_err atea__session_fail(atea_session *s, atea_err err, int peer_decided, int
         return s->err;
     }
     const atea_err_info *info = atea_err_last();
-    const char *detail = info->code == err && info->detail[0] != '\0' ? info->detail
-                                                                      : atea_strerror(err);
+    const char *detail =
+        info->code == err && info->detail[0] != '\0' ? info->detail : atea_strerror(err);
     s->err = err;
     snprintf(s->err_detail, sizeof(s->err_detail), "%s", detail);
     s->phase = PHASE_CLOSED;
@@ -221,8 +220,8 @@ atea_err atea__session_fail(atea_session *s, atea_err err, int peer_decided, int
         best_effort(atea__session_event(s, ATEA_SESSION_EV_REFUSED, NULL, NULL, 0, reason,
                                         peer_decided, err, text));
     }
-    best_effort(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, reason,
-                                    peer_decided, err, text));
+    best_effort(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, reason, peer_decided,
+                                    err, text));
     return err;
 }
 
@@ -235,8 +234,8 @@ int atea__session_data_ready(const atea_session *s)
      * is its own), so wait for its RESULT whatever our policy. */
     int self_ok = !(s->peer_roles & ATEA_ROLE_VERIFY) || !(s->opts.role & ATEA_ROLE_ATTEST) ||
                   s->self_accepted;
-    int peer_ok = s->verify == VERIFY_OFF || s->peer_attested ||
-                  s->opts.policy == ATEA_SESSION_OPTIONAL;
+    int peer_ok =
+        s->verify == VERIFY_OFF || s->peer_attested || s->opts.policy == ATEA_SESSION_OPTIONAL;
     return self_ok && peer_ok;
 }
 
@@ -245,8 +244,7 @@ atea_err atea__session_check_ready(atea_session *s)
     atea_err err = ATEA_OK;
     if (!s->ready_sent && atea__session_data_ready(s)) {
         s->ready_sent = 1;
-        ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_READY, NULL, NULL, 0, 0, 0, ATEA_OK,
-                                     NULL));
+        ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_READY, NULL, NULL, 0, 0, 0, ATEA_OK, NULL));
     }
 out:
     return err;

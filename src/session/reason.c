@@ -111,9 +111,14 @@ uint16_t atea_reason_from_err(atea_err err)
     default:
         break;
     }
-    /* Evidence and verification layers: -4xx, and the decode codes of CMW (-240..-259) and of
-     * verification and platform parsing (-290..-299). The peer learns that its evidence failed;
-     * the operator reads the detail locally. */
+    /* The evidence layer (attesters: -140..-144, -400..-419) fails on the attester's side. */
+    int attester = (err <= -140 && err >= -144) || (err <= -400 && err >= -419);
+    if (attester) {
+        return ATEA_REASON_ATTESTER_FAILED;
+    }
+    /* Verification: -4xx, and the decode codes of CMW (-240..-259) and of verification and
+     * platform parsing (-290..-299). The peer learns that its evidence failed; the operator
+     * reads the detail locally. */
     int cmw_decode = err <= -240 && err >= -259;
     int verify_decode = err <= -290 && err >= -299;
     if (atea_err_class_of(err) == ATEA_ERR_CLASS_EVIDENCE || cmw_decode || verify_decode) {

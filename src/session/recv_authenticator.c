@@ -72,8 +72,8 @@ static atea_err appraise(atea_session *s, const uint8_t *body, size_t len,
     params.request_len = s->request.len;
     params.trust = s->opts.trust;
     ATEA_TRY(atea_ea_validate(s->ea, &params, body, len, &id));
-    ATEA_TRY(atea_binder_check_context(s->request_ctx, s->request_ctx_len, id.context,
-                                       id.context_len));
+    ATEA_TRY(
+        atea_binder_check_context(s->request_ctx, s->request_ctx_len, id.context, id.context_len));
     ATEA_ENSURE_MSG(id.cmw.len > 0, ATEA_ERR_SESSION_NO_EVIDENCE,
                     "the authenticator's leaf entry has no cmw_attestation (0x%04x)",
                     s->opts.cmw_ext);
@@ -121,10 +121,10 @@ atea_err atea__session_recv_authenticator(atea_session *s, const uint8_t *body, 
     s->peer_attested = 1;
     s->verify = VERIFY_IDLE;
     s->verify_deadline = SESSION_NO_TIMER;
-    s->reattest_at = s->opts.reattest_interval_ms > 0 ? s->now + s->opts.reattest_interval_ms
-                                                      : SESSION_NO_TIMER;
-    atea_logf(&s->opts.log, ATEA_LOG_INFO, "atea session: peer %sattested (%s)",
-              first ? "" : "re-", atea_ear_status_name(atea_appraisal_status(a)));
+    s->reattest_at =
+        s->opts.reattest_interval_ms > 0 ? s->now + s->opts.reattest_interval_ms : SESSION_NO_TIMER;
+    atea_logf(&s->opts.log, ATEA_LOG_INFO, "atea session: peer %sattested (%s)", first ? "" : "re-",
+              atea_ear_status_name(atea_appraisal_status(a)));
     ATEA_TRY(atea__session_event(s, first ? ATEA_SESSION_EV_ATTESTED : ATEA_SESSION_EV_REATTESTED,
                                  &a, NULL, 0, ATEA_REASON_NONE, 0, ATEA_OK, NULL));
     ATEA_TRY(atea__session_check_ready(s));

@@ -27,8 +27,10 @@ static atea_err write_text(atea_wr *wr, const char *text, size_t len)
 {
     atea_err err = ATEA_OK;
     ATEA_ENSURE_MSG(len <= ATEA_FRAME_MAX_TEXT && text_ok((const uint8_t *)text, len),
-                    ATEA_ERR_INVALID_ARG, "frame text of %zu bytes is too long or has control "
-                    "characters", len);
+                    ATEA_ERR_INVALID_ARG,
+                    "frame text of %zu bytes is too long or has control "
+                    "characters",
+                    len);
     ATEA_TRY(atea_wr_vec(wr, 1, text, len));
 out:
     return err;
@@ -94,8 +96,7 @@ out:
     return err;
 }
 
-atea_err atea_error_encode(const atea_error_body *error, uint8_t *out, size_t cap,
-                           size_t *written)
+atea_err atea_error_encode(const atea_error_body *error, uint8_t *out, size_t cap, size_t *written)
 {
     atea_err err = ATEA_OK;
     atea_wr wr;

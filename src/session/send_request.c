@@ -15,8 +15,7 @@ atea_err atea__session_send_request(atea_session *s)
                     "a request is already outstanding");
     params.want_cmw = 1;
     ATEA_TRY(atea_ea_request(s->ea, &params, &request));
-    ATEA_TRY(atea_ea_get_context(request.data, request.len, s->request_ctx,
-                                 &s->request_ctx_len));
+    ATEA_TRY(atea_ea_get_context(request.data, request.len, s->request_ctx, &s->request_ctx_len));
     ATEA_TRY(atea__session_context_use(s, s->request_ctx, s->request_ctx_len));
     ATEA_TRY(atea__session_queue_frame(s, ATEA_FRAME_REQUEST, request.data, request.len));
     atea_buf_free(&s->request);

@@ -38,15 +38,15 @@ static atea_err check_opts(const atea_session_opts *o)
                     ATEA_SESSION_OPTS_VERSION);
     ATEA_ENSURE_MSG(o->role >= 1 && o->role <= ATEA_SESSION_MUTUAL, ATEA_ERR_SESSION_ROLE,
                     "role %u", o->role);
-    ATEA_ENSURE_MSG(!(o->role & ATEA_ROLE_ATTEST) ||
-                        (o->attester != NULL && o->chain != NULL && o->n_chain >= 1 &&
-                         o->key != NULL),
+    ATEA_ENSURE_MSG(!(o->role & ATEA_ROLE_ATTEST) || (o->attester != NULL && o->chain != NULL &&
+                                                      o->n_chain >= 1 && o->key != NULL),
                     ATEA_ERR_SESSION_NO_ATTESTER,
                     "the attester role needs an attester, a certificate chain and its key");
     ATEA_ENSURE_MSG(o->n_chain <= ATEA_DEFAULT_EA_MAX_CERTS, ATEA_ERR_INVALID_ARG,
                     "%zu certificates, at most %u", o->n_chain, ATEA_DEFAULT_EA_MAX_CERTS);
     ATEA_ENSURE_MSG(!(o->role & ATEA_ROLE_VERIFY) || o->appraise != NULL,
-                    ATEA_ERR_SESSION_NO_APPRAISER, "the relying-party role needs an appraise "
+                    ATEA_ERR_SESSION_NO_APPRAISER,
+                    "the relying-party role needs an appraise "
                     "callback");
     ATEA_ENSURE_MSG(o->cmw_formats != 0 && (o->cmw_formats & ~ATEA_CMW_FORMAT_MASK) == 0,
                     ATEA_ERR_INVALID_ARG, "cmw_formats 0x%02x", o->cmw_formats);
@@ -54,11 +54,10 @@ static atea_err check_opts(const atea_session_opts *o)
                         (o->evidence_types != NULL || o->n_evidence_types == 0),
                     ATEA_ERR_INVALID_ARG, "%zu evidence types, at most %d", o->n_evidence_types,
                     ATEA_FRAME_MAX_EVIDENCE_TYPES);
-    ATEA_ENSURE_MSG(o->max_output >= ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR &&
-                        o->max_pending_data > 0 && o->attest_timeout_ms > 0 &&
-                        o->hello_timeout_ms > 0,
-                    ATEA_ERR_INVALID_ARG,
-                    "max_output below one authenticator frame, or a zero cap or timeout");
+    ATEA_ENSURE_MSG(
+        o->max_output >= ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR &&
+            o->max_pending_data > 0 && o->attest_timeout_ms > 0 && o->hello_timeout_ms > 0,
+        ATEA_ERR_INVALID_ARG, "max_output below one authenticator frame, or a zero cap or timeout");
 out:
     return err;
 }
@@ -74,8 +73,7 @@ static atea_err copy_opts(atea_session *s, const atea_session_opts *o)
     s->opts.trust = NULL;
     s->opts.chain = NULL;
     s->opts.n_chain = 0;
-    ATEA_ENSURE_MSG(o->exporter_label != NULL &&
-                        strlen(o->exporter_label) <= ATEA_BINDER_LABEL_MAX,
+    ATEA_ENSURE_MSG(o->exporter_label != NULL && strlen(o->exporter_label) <= ATEA_BINDER_LABEL_MAX,
                     ATEA_ERR_BINDER_PROFILE, "the exporter label is missing or too long");
     strcpy(s->label, o->exporter_label);
     s->profile.label = s->label;
@@ -133,7 +131,8 @@ atea_err atea_session_new(const atea_tls *tls, const atea_session_opts *opts, ui
     ea_opts.log = opts->log;
     ATEA_TRY(atea_ea_new(tls, &ea_opts, &s->ea));
     ATEA_TRY(atea_wr_init_growable(&s->contexts, 0, 32 * ATEA_SESSION_MAX_CONTEXTS));
-    ATEA_TRY(atea_wr_init_growable(&s->in, 0, ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR));
+    ATEA_TRY(
+        atea_wr_init_growable(&s->in, 0, ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR));
     ATEA_TRY(atea_wr_init_growable(&s->out, 0, opts->max_output));
     s->phase = PHASE_WAIT_HELLO;
     s->hello_deadline = now + opts->hello_timeout_ms;
@@ -243,8 +242,7 @@ atea_err atea_session_peer_closed(atea_session *s, uint64_t now)
     s->now = now;
     ATEA_ENSURE_MSG(s->in.len == 0, ATEA_ERR_FRAME_TRUNCATED,
                     "the connection ended %zu bytes into a frame", s->in.len);
-    ATEA_ENSURE_MSG(s->phase == PHASE_OPEN && s->verify != VERIFY_WAIT &&
-                        s->attest != ATTEST_WAIT,
+    ATEA_ENSURE_MSG(s->phase == PHASE_OPEN && s->verify != VERIFY_WAIT && s->attest != ATTEST_WAIT,
                     ATEA_ERR_SESSION_PEER_CLOSED, "the connection ended %s",
                     s->phase == PHASE_WAIT_HELLO ? "before the peer's HELLO"
                                                  : "during an attestation exchange");
@@ -332,11 +330,11 @@ static atea_err run_timers(atea_session *s, uint64_t now)
     ATEA_ENSURE_MSG(s->phase != PHASE_WAIT_HELLO || now < s->hello_deadline,
                     ATEA_ERR_SESSION_TIMEOUT, "no HELLO from the peer within %llu ms",
                     (unsigned long long)s->opts.hello_timeout_ms);
-    ATEA_ENSURE_MSG(s->verify != VERIFY_WAIT || now < s->verify_deadline,
-                    ATEA_ERR_SESSION_TIMEOUT, "no AUTHENTICATOR for our REQUEST within %llu ms",
+    ATEA_ENSURE_MSG(s->verify != VERIFY_WAIT || now < s->verify_deadline, ATEA_ERR_SESSION_TIMEOUT,
+                    "no AUTHENTICATOR for our REQUEST within %llu ms",
                     (unsigned long long)s->opts.attest_timeout_ms);
-    ATEA_ENSURE_MSG(s->attest == ATTEST_OFF || now < s->attest_deadline,
-                    ATEA_ERR_SESSION_TIMEOUT, "no %s from the peer within %llu ms",
+    ATEA_ENSURE_MSG(s->attest == ATTEST_OFF || now < s->attest_deadline, ATEA_ERR_SESSION_TIMEOUT,
+                    "no %s from the peer within %llu ms",
                     s->attest == ATTEST_WAIT ? "RESULT for our AUTHENTICATOR" : "REQUEST",
                     (unsigned long long)s->opts.attest_timeout_ms);
     if (s->verify == VERIFY_IDLE && now >= s->reattest_at) {
@@ -371,10 +369,10 @@ atea_err atea_session_write(atea_session *s, const uint8_t *data, size_t len)
     atea_err err = ATEA_OK;
     ATEA_ENSURE(s != NULL && (data != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     ATEA_TRY(check_open(s));
-    ATEA_ENSURE_MSG(atea__session_data_ready(s), ATEA_ERR_SESSION_NOT_ATTESTED,
-                    "%s", !s->peer_attested && s->verify != VERIFY_OFF
-                              ? "the peer has not attested yet"
-                              : "the peer has not accepted our attestation yet");
+    ATEA_ENSURE_MSG(atea__session_data_ready(s), ATEA_ERR_SESSION_NOT_ATTESTED, "%s",
+                    !s->peer_attested && s->verify != VERIFY_OFF
+                        ? "the peer has not attested yet"
+                        : "the peer has not accepted our attestation yet");
     size_t frames = (len + ATEA_FRAME_MAX_DATA - 1) / ATEA_FRAME_MAX_DATA;
     size_t queued = atea_session_pending_output(s);
     /* All or nothing: check the room for every frame before queueing the first. */
@@ -398,9 +396,9 @@ atea_err atea_session_reattest(atea_session *s, uint64_t now)
     s->now = now;
     ATEA_ENSURE_MSG(s->opts.role & ATEA_ROLE_VERIFY, ATEA_ERR_SESSION_NOT_VERIFIER,
                     "this side (roles 0x%02x) does not verify its peer", s->opts.role);
-    ATEA_ENSURE_MSG(s->verify == VERIFY_IDLE && s->peer_attested, ATEA_ERR_SESSION_BUSY,
-                    "%s", s->verify == VERIFY_WAIT ? "a request is outstanding"
-                                                   : "the peer has not attested yet");
+    ATEA_ENSURE_MSG(s->verify == VERIFY_IDLE && s->peer_attested, ATEA_ERR_SESSION_BUSY, "%s",
+                    s->verify == VERIFY_WAIT ? "a request is outstanding"
+                                             : "the peer has not attested yet");
     err = atea__session_send_request(s);
     if (err != ATEA_OK) {
         err = atea__session_fail(s, err, 0, 0, 0, NULL);

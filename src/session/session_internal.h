@@ -54,10 +54,10 @@ struct atea_session {
     verify_state verify;
     attest_state attest;
     uint8_t peer_roles;
-    int peer_attested;  /* the peer's evidence accepted at least once */
-    int self_accepted;  /* the peer accepted ours at least once */
-    int ready_sent;     /* READY event emitted */
-    int result_sent;    /* the failure was already told to the peer by a RESULT */
+    int peer_attested; /* the peer's evidence accepted at least once */
+    int self_accepted; /* the peer accepted ours at least once */
+    int ready_sent;    /* READY event emitted */
+    int result_sent;   /* the failure was already told to the peer by a RESULT */
     uint64_t now;
 
     /* The outstanding request this side sent (VERIFY_WAIT). */
@@ -75,8 +75,8 @@ struct atea_session {
 
     atea_wr contexts; /* SHA-256 of every context used, both directions (contexts.c) */
     atea_wr in;       /* received bytes not yet parsed (at most one frame) */
-    atea_wr out;    /* frames to send */
-    size_t out_off; /* bytes of out already drained */
+    atea_wr out;      /* frames to send */
+    size_t out_off;   /* bytes of out already drained */
     size_t pending_data;
 
     session_event_node *ev_head;
@@ -103,8 +103,7 @@ atea_err atea__session_recv_data(atea_session *s, const uint8_t *body, size_t le
 
 /* Record a certificate_request_context as used; ATEA_ERR_SESSION_CONTEXT_REUSED if it was,
  * ATEA_ERR_SESSION_TOO_MANY_CONTEXTS past ATEA_SESSION_MAX_CONTEXTS (contexts.c). */
-atea_err atea__session_context_use(atea_session *s, const uint8_t *ctx,
-                                   size_t len) ATEA_MUST_USE;
+atea_err atea__session_context_use(atea_session *s, const uint8_t *ctx, size_t len) ATEA_MUST_USE;
 
 /* Relying party: send a REQUEST with a fresh context (send_request.c). */
 atea_err atea__session_send_request(atea_session *s);

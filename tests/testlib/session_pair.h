@@ -30,10 +30,10 @@
 
 typedef struct sp_attester {
     atea_attester base;
-    int tamper_aik;        /* flip a byte of the aik_hash part of report_data */
-    atea_buf substitute;   /* if set: return this CMW instead (replay / relay) */
-    atea_buf last;         /* the last CMW produced */
-    atea_err fail;         /* if not ATEA_OK: attest() fails with it */
+    int tamper_aik;      /* flip a byte of the aik_hash part of report_data */
+    atea_buf substitute; /* if set: return this CMW instead (replay / relay) */
+    atea_buf last;       /* the last CMW produced */
+    atea_err fail;       /* if not ATEA_OK: attest() fails with it */
     unsigned calls;
 } sp_attester;
 
@@ -112,12 +112,12 @@ static inline atea_err sp_parse_cmw(const uint8_t *cmw, size_t len, const uint8_
     uint8_t tlen = 0;
     const uint8_t *type = NULL;
     atea_rd_init(&r, cmw, len);
-    if (atea_rd_u8(&r, &b) != ATEA_OK || b != 0x82 || atea_rd_u8(&r, &b) != ATEA_OK ||
-        b != 0x78 || atea_rd_u8(&r, &tlen) != ATEA_OK || tlen != strlen(SP_MEDIA_TYPE) ||
-        atea_rd_bytes(&r, tlen, &type) != ATEA_OK ||
-        memcmp(type, SP_MEDIA_TYPE, tlen) != 0 || atea_rd_u8(&r, &b) != ATEA_OK || b != 0x58 ||
-        atea_rd_u8(&r, &b) != ATEA_OK || b != ATEA_REPORT_DATA_LEN ||
-        atea_rd_bytes(&r, ATEA_REPORT_DATA_LEN, rd) != ATEA_OK || atea_rd_end(&r) != ATEA_OK) {
+    if (atea_rd_u8(&r, &b) != ATEA_OK || b != 0x82 || atea_rd_u8(&r, &b) != ATEA_OK || b != 0x78 ||
+        atea_rd_u8(&r, &tlen) != ATEA_OK || tlen != strlen(SP_MEDIA_TYPE) ||
+        atea_rd_bytes(&r, tlen, &type) != ATEA_OK || memcmp(type, SP_MEDIA_TYPE, tlen) != 0 ||
+        atea_rd_u8(&r, &b) != ATEA_OK || b != 0x58 || atea_rd_u8(&r, &b) != ATEA_OK ||
+        b != ATEA_REPORT_DATA_LEN || atea_rd_bytes(&r, ATEA_REPORT_DATA_LEN, rd) != ATEA_OK ||
+        atea_rd_end(&r) != ATEA_OK) {
         return ATEA_ERR_CMW_RECORD;
     }
     return ATEA_OK;
@@ -145,8 +145,8 @@ static inline atea_err sp_appraise(void *user, const uint8_t *cmw, size_t len,
         }
     }
     if (p->mode != SP_NO_CLAIM &&
-        (err = atea_appraisal_claim_bytes(out, "test", "report_data", rd,
-                                          ATEA_REPORT_DATA_LEN)) != ATEA_OK) {
+        (err = atea_appraisal_claim_bytes(out, "test", "report_data", rd, ATEA_REPORT_DATA_LEN)) !=
+            ATEA_OK) {
         return err;
     }
     err = atea_appraisal_add_reason(out, "test", ATEA_EAR_AFFIRMING, ATEA_OK, "test evidence");
@@ -164,8 +164,8 @@ typedef struct sp_side {
     sp_attester attester;
     sp_appraiser appraiser;
     atea_slice chain[1];
-    atea_err err;        /* the last failure that feeding this side returned */
-    atea_buf data;       /* application bytes received, in order */
+    atea_err err;  /* the last failure that feeding this side returned */
+    atea_buf data; /* application bytes received, in order */
     unsigned events[ATEA_SESSION_EV_CLOSED + 1];
     atea_session_event last[ATEA_SESSION_EV_CLOSED + 1]; /* last event of each type (no data) */
 } sp_side;

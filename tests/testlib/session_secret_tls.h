@@ -53,8 +53,7 @@ static inline int session_secret_expand_label(atea_hash hash, const uint8_t *sec
     EVP_KDF_CTX *kctx = EVP_KDF_CTX_new(kdf);
     int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)session_secret_md(hash),
-                                         0),
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)session_secret_md(hash), 0),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, hlen),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n),
         OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),

@@ -29,9 +29,9 @@ static void expect_refused(sp_pair *p, sp_side *rp, sp_side *attester, atea_err 
 /* Deliver the HELLOs and the REQUEST, keep the attester's AUTHENTICATOR frame for the test. */
 static atea_buf run_until_authenticator(sp_pair *p, sp_side *rp, sp_side *attester)
 {
-    sp_move(p, rp, attester);       /* HELLO, */
-    sp_move(p, attester, rp);       /* HELLO back; the RP sends its REQUEST */
-    sp_move(p, rp, attester);       /* REQUEST: the attester answers */
+    sp_move(p, rp, attester); /* HELLO, */
+    sp_move(p, attester, rp); /* HELLO back; the RP sends its REQUEST */
+    sp_move(p, rp, attester); /* REQUEST: the attester answers */
     atea_buf out = sp_take_output(attester);
     atea_buf frame = sp_find_frame(&out, ATEA_FRAME_AUTHENTICATOR);
     atea_buf_free(&out);
@@ -46,8 +46,7 @@ static void test_replay_across_connections(void **state)
     sp_pair *b = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
     atea_buf captured = run_until_authenticator(a, &a->client, &a->server);
     atea_buf genuine = run_until_authenticator(b, &b->client, &b->server);
-    EXPECT_ERR(sp_inject(b, &b->client, captured.data, captured.len),
-               ATEA_ERR_EA_CONTEXT_MISMATCH);
+    EXPECT_ERR(sp_inject(b, &b->client, captured.data, captured.len), ATEA_ERR_EA_CONTEXT_MISMATCH);
     sp_pump(b);
     expect_refused(b, &b->client, &b->server, ATEA_ERR_EA_CONTEXT_MISMATCH,
                    ATEA_REASON_CONTEXT_MISMATCH);
@@ -262,14 +261,26 @@ static void test_bad_frames(void **state)
         {{0x09, 0, 0, 1, 0}, 5, 0, ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_REASON_UNKNOWN_FRAME},
         {{0x00, 0, 0, 0}, 4, 1, ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_REASON_UNKNOWN_FRAME},
         /* DATA of 16385 bytes: refused from the header alone */
-        {{ATEA_FRAME_DATA, 0x00, 0x40, 0x01}, 4, 1, ATEA_ERR_FRAME_TOO_LARGE,
+        {{ATEA_FRAME_DATA, 0x00, 0x40, 0x01},
+         4,
+         1,
+         ATEA_ERR_FRAME_TOO_LARGE,
          ATEA_REASON_FRAME_TOO_LARGE},
-        {{ATEA_FRAME_HELLO, 0x00, 0x04, 0x01}, 4, 0, ATEA_ERR_FRAME_TOO_LARGE,
+        {{ATEA_FRAME_HELLO, 0x00, 0x04, 0x01},
+         4,
+         0,
+         ATEA_ERR_FRAME_TOO_LARGE,
          ATEA_REASON_FRAME_TOO_LARGE},
         /* a REQUEST before the peer's HELLO, a second HELLO */
-        {{ATEA_FRAME_REQUEST, 0, 0, 1, 0}, 5, 0, ATEA_ERR_FRAME_UNEXPECTED,
+        {{ATEA_FRAME_REQUEST, 0, 0, 1, 0},
+         5,
+         0,
+         ATEA_ERR_FRAME_UNEXPECTED,
          ATEA_REASON_UNEXPECTED_FRAME},
-        {{ATEA_FRAME_HELLO, 0, 0, 1, 0}, 5, 1, ATEA_ERR_FRAME_UNEXPECTED,
+        {{ATEA_FRAME_HELLO, 0, 0, 1, 0},
+         5,
+         1,
+         ATEA_ERR_FRAME_UNEXPECTED,
          ATEA_REASON_UNEXPECTED_FRAME},
         /* a truncated HELLO body, an empty RESULT */
         {{ATEA_FRAME_HELLO, 0, 0, 2, 0, 1}, 6, 0, ATEA_ERR_TRUNCATED, ATEA_REASON_PROTOCOL},
@@ -334,8 +345,8 @@ static void test_stalled_peer(void **state)
     /* no HELLO ever arrives */
     assert_int_equal(atea_session_expiry(p->client.s),
                      p->now + ATEA_DEFAULT_SESSION_HELLO_TIMEOUT_MS);
-    EXPECT_OK(atea_session_on_timeout(p->client.s,
-                                      p->now + ATEA_DEFAULT_SESSION_HELLO_TIMEOUT_MS - 1));
+    EXPECT_OK(
+        atea_session_on_timeout(p->client.s, p->now + ATEA_DEFAULT_SESSION_HELLO_TIMEOUT_MS - 1));
     EXPECT_ERR(atea_session_on_timeout(p->client.s, p->now + ATEA_DEFAULT_SESSION_HELLO_TIMEOUT_MS),
                ATEA_ERR_SESSION_TIMEOUT);
     assert_int_equal(sp_error_reason(&p->client), ATEA_REASON_TIMEOUT);
@@ -503,8 +514,7 @@ static void test_profile_mismatch(void **state)
     sp_pair_start(p);
     sp_pump(p);
     assert_int_equal(p->client.err, ATEA_ERR_HELLO_FORMATS);
-    assert_int_equal(p->server.last[ATEA_SESSION_EV_CLOSED].reason,
-                     ATEA_REASON_NO_COMMON_FORMAT);
+    assert_int_equal(p->server.last[ATEA_SESSION_EV_CLOSED].reason, ATEA_REASON_NO_COMMON_FORMAT);
     sp_pair_free(p);
 }
 

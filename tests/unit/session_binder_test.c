@@ -31,8 +31,8 @@ static atea_buf self_signed(EVP_PKEY *key, const EVP_MD *md)
     assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 7), 1);
     X509_NAME *name = X509_get_subject_name(x);
     assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                                (const unsigned char *)"atea binder test", -1,
-                                                -1, 0),
+                                                (const unsigned char *)"atea binder test", -1, -1,
+                                                0),
                      1);
     assert_int_equal(X509_set_issuer_name(x, name), 1);
     assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
@@ -204,9 +204,9 @@ static void test_sha384_and_hashed_layouts(void **state)
     EXPECT_OK(atea_binder_from_exported(ATEA_HASH_SHA512, &profile, exported, 32, spki.data,
                                         spki.len, &b));
     assert_memory_equal(b.report_data, b.binder, 64);
-    EXPECT_ERR(atea_binder_from_exported((atea_hash)9, &profile, exported, 32, spki.data,
-                                         spki.len, &b),
-               ATEA_ERR_TLS_UNKNOWN_SUITE);
+    EXPECT_ERR(
+        atea_binder_from_exported((atea_hash)9, &profile, exported, 32, spki.data, spki.len, &b),
+        ATEA_ERR_TLS_UNKNOWN_SUITE);
     EXPECT_ERR(atea_binder_from_exported(ATEA_HASH_SHA256, &profile, exported, 31, spki.data,
                                          spki.len, &b),
                ATEA_ERR_INVALID_ARG);
@@ -240,10 +240,8 @@ static void test_relying_party_checks(void **state)
 
     EXPECT_OK(atea_binder_check_parts(&b, b.binder, 32, b.aik_hash, 32));
     EXPECT_OK(atea_binder_check_parts(&b, b.binder, 32, NULL, 0));
-    EXPECT_ERR(atea_binder_check_parts(&b, b.binder, 31, b.aik_hash, 32),
-               ATEA_ERR_BINDER_MISMATCH);
-    EXPECT_ERR(atea_binder_check_parts(&b, b.binder, 32, b.binder, 32),
-               ATEA_ERR_AIK_HASH_MISMATCH);
+    EXPECT_ERR(atea_binder_check_parts(&b, b.binder, 31, b.aik_hash, 32), ATEA_ERR_BINDER_MISMATCH);
+    EXPECT_ERR(atea_binder_check_parts(&b, b.binder, 32, b.binder, 32), ATEA_ERR_AIK_HASH_MISMATCH);
     EXPECT_ERR(atea_binder_check_parts(&b, NULL, 0, NULL, 0), ATEA_ERR_INVALID_ARG);
 
     uint8_t c1[32];

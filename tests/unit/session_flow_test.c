@@ -210,8 +210,8 @@ static void test_backpressure(void **state)
     size_t off = consumed;
     while (off < wire.len) {
         sp_collect(&p->server);
-        EXPECT_OK(atea_session_feed(p->server.s, wire.data + off, wire.len - off, &consumed,
-                                    p->now));
+        EXPECT_OK(
+            atea_session_feed(p->server.s, wire.data + off, wire.len - off, &consumed, p->now));
         assert_true(consumed > 0 || off == wire.len);
         off += consumed;
     }

@@ -100,7 +100,14 @@ static atea_hello sample_hello(void)
 }
 
 /* docs/PROTOCOL.md shows this HELLO byte for byte. */
-#define HELLO_HEX "0001" "01" "01" "020005" "0b4174746573746174696f6e" "01" "ff00"
+#define HELLO_HEX                                                                                  \
+    "0001"                                                                                         \
+    "01"                                                                                           \
+    "01"                                                                                           \
+    "020005"                                                                                       \
+    "0b4174746573746174696f6e"                                                                     \
+    "01"                                                                                           \
+    "ff00"
 
 static void test_hello(void **state)
 {
@@ -173,7 +180,11 @@ static void test_result_and_error(void **state)
     strcpy(r.text, "binder");
     r.text_len = 6;
     EXPECT_OK(atea_result_encode(&r, out, sizeof(out), &n));
-    atea_test_assert_hex(out, n, "02" "0302" "02aabb" "0662696e646572");
+    atea_test_assert_hex(out, n,
+                         "02"
+                         "0302"
+                         "02aabb"
+                         "0662696e646572");
     EXPECT_OK(atea_result_decode(out, n, &back));
     assert_int_equal(back.reason, ATEA_REASON_BINDER_MISMATCH);
     assert_int_equal(back.context_len, 2);
@@ -199,7 +210,9 @@ static void test_result_and_error(void **state)
     strcpy(e.text, "late");
     e.text_len = 4;
     EXPECT_OK(atea_error_encode(&e, out, sizeof(out), &n));
-    atea_test_assert_hex(out, n, "010b" "046c617465");
+    atea_test_assert_hex(out, n,
+                         "010b"
+                         "046c617465");
     EXPECT_OK(atea_error_decode(out, n, &eback));
     assert_int_equal(eback.reason, ATEA_REASON_TIMEOUT);
     assert_string_equal(eback.text, "late");
@@ -219,17 +232,16 @@ static void test_reason_registry(void **state)
 {
     (void)state;
     assert_int_equal(atea_reason_from_err(ATEA_OK), ATEA_REASON_NONE);
-    assert_int_equal(atea_reason_from_err(ATEA_ERR_BINDER_MISMATCH),
-                     ATEA_REASON_BINDER_MISMATCH);
+    assert_int_equal(atea_reason_from_err(ATEA_ERR_BINDER_MISMATCH), ATEA_REASON_BINDER_MISMATCH);
     assert_int_equal(atea_reason_from_err(ATEA_ERR_AIK_HASH_MISMATCH), ATEA_REASON_KEY_MISMATCH);
-    assert_int_equal(atea_reason_from_err(ATEA_ERR_EA_BAD_SIGNATURE),
-                     ATEA_REASON_BAD_SIGNATURE);
+    assert_int_equal(atea_reason_from_err(ATEA_ERR_EA_BAD_SIGNATURE), ATEA_REASON_BAD_SIGNATURE);
     assert_int_equal(atea_reason_from_err(ATEA_ERR_EA_UNREQUESTED_CMW),
                      ATEA_REASON_UNSUPPORTED_EXTENSION);
-    assert_int_equal(atea_reason_from_err(ATEA_ERR_FRAME_TOO_LARGE),
-                     ATEA_REASON_FRAME_TOO_LARGE);
+    assert_int_equal(atea_reason_from_err(ATEA_ERR_FRAME_TOO_LARGE), ATEA_REASON_FRAME_TOO_LARGE);
     /* an evidence-layer code reaches the peer as "evidence", an internal one as "internal" */
     assert_int_equal(atea_reason_from_err(-420), ATEA_REASON_EVIDENCE);
+    assert_int_equal(atea_reason_from_err(-401), ATEA_REASON_ATTESTER_FAILED);
+    assert_int_equal(atea_reason_from_err(-142), ATEA_REASON_ATTESTER_FAILED);
     assert_int_equal(atea_reason_from_err(-245), ATEA_REASON_EVIDENCE);
     assert_int_equal(atea_reason_from_err(ATEA_ERR_INTERNAL), ATEA_REASON_INTERNAL);
     assert_int_equal(atea_reason_from_err(ATEA_ERR_INVALID_ARG), ATEA_REASON_INTERNAL);
@@ -244,9 +256,8 @@ static void test_reason_registry(void **state)
      * error of the local caller, a local crypto failure, or says that the PEER ended the
      * session (then nothing is sent back) */
 #define CHECK_SESSION_CODE(id, value, msg)                                                         \
-    if (atea_err_class_of(id) != ATEA_ERR_CLASS_USAGE && (id) != ATEA_ERR_BINDER_HASH &&          \
-        (id) != ATEA_ERR_SESSION_PEER_ERROR &&                                                     \
-        (id) != ATEA_ERR_SESSION_REFUSED) {                                                        \
+    if (atea_err_class_of(id) != ATEA_ERR_CLASS_USAGE && (id) != ATEA_ERR_BINDER_HASH &&           \
+        (id) != ATEA_ERR_SESSION_PEER_ERROR && (id) != ATEA_ERR_SESSION_REFUSED) {                 \
         if (atea_reason_from_err(id) == ATEA_REASON_INTERNAL) {                                    \
             fail_msg("%s maps to ATEA_REASON_INTERNAL", #id);                                      \
         }                                                                                          \
