@@ -321,8 +321,11 @@ static atea_err load_env_collateral(tdx_verify_ctx *v, atea_tdx_collateral **pco
         goto out;
     }
     if (loaded != ATEA_OK) {
+        /* the detail lives in the buffer ATEA_FAIL writes: copy it first */
+        char detail[sizeof(atea_err_last()->detail)];
+        snprintf(detail, sizeof(detail), "%s", atea_err_detail(loaded));
         atea__tdx_record_failure(v->out, loaded, "collateral directory: ", NULL);
-        ATEA_FAIL(loaded, "collateral in %s: %s", v->env->collateral_dir, atea_err_detail(loaded));
+        ATEA_FAIL(loaded, "collateral in %s: %s", v->env->collateral_dir, detail);
     }
     *pcoll = coll;
     coll = NULL;

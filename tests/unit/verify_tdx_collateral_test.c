@@ -560,6 +560,7 @@ static void test_collateral_dir_through_env(void **state)
     fclose(f);
     EXPECT_OK(atea_appraisal_new(&a));
     EXPECT_ERR(atea_tdx_verify(&env, quote.data, quote.len, a), ATEA_ERR_TRUNCATED);
+    assert_non_null(strstr(atea_err_last()->detail, "collateral in /tmp/atea-tdx-coll-"));
     assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
     atea_appraisal_free(a);
     unlink(bad);
