@@ -129,11 +129,7 @@ static atea_err appraise_tcb(tdx_verify_ctx *v, const atea_tdx_quote *q,
     ATEA_TRY(atea__tdx_tcb_evaluate(info, pck, &q->body, &res));
     if (have_qe) {
         res.status = atea__tdx_converge_qe(res.status, qe_res->status);
-        for (size_t i = 0;
-             i < qe_res->advisories.count && res.advisories.count < TDX_MAX_ADVISORIES; i++) {
-            memcpy(res.advisories.ids[res.advisories.count++], qe_res->advisories.ids[i],
-                   TDX_ADVISORY_ID_MAX);
-        }
+        atea__tdx_merge_advisories(&res.advisories, &qe_res->advisories);
     }
     join_advisories(&res.advisories, adv, sizeof(adv));
     ATEA_TRY(claim_status(v, "tcb_status", &res));

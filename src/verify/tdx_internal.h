@@ -159,6 +159,9 @@ atea_err atea__tdx_tcb_evaluate(const tdx_tcb_info *info, const tdx_pck_info *pc
 atea_err atea__tdx_qe_evaluate(const tdx_qe_identity *qe, const atea_tdx_qe_report *rep,
                                tdx_tcb_result *res) ATEA_MUST_USE;
 
+/* Append from's advisory IDs not yet in `into` (up to TDX_MAX_ADVISORIES). */
+void atea__tdx_merge_advisories(tdx_advisories *into, const tdx_advisories *from);
+
 /* Platform status combined with the QE's (QVL convergeTcbStatusWithQeTcbStatus). */
 tdx_tcb_status atea__tdx_converge_qe(tdx_tcb_status platform, tdx_tcb_status qe);
 

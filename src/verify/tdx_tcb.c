@@ -18,7 +18,7 @@
 #include "core/check.h"
 #include "verify/tdx_internal.h"
 
-static void merge_advisories(tdx_advisories *into, const tdx_advisories *from)
+void atea__tdx_merge_advisories(tdx_advisories *into, const tdx_advisories *from)
 {
     for (size_t i = 0; i < from->count; i++) {
         int dup = 0;
@@ -175,7 +175,7 @@ atea_err atea__tdx_tcb_evaluate(const tdx_tcb_info *info, const tdx_pck_info *pc
     res->advisories = res->level->advisories;
     if (has_module_status) {
         res->status = converge_module(res->status, module_level.status);
-        merge_advisories(&res->advisories, &module_level.advisories);
+        atea__tdx_merge_advisories(&res->advisories, &module_level.advisories);
     }
 out:
     return err;

@@ -230,7 +230,25 @@ static void test_status_from_levels_and_module(void **state)
     assert_string_equal(claim_str(r.a, "advisory_ids"), "INTEL-SA-01036,INTEL-SA-01099");
     assert_true(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_TCB_STATUS));
     assert_int_equal(atea_appraisal_status(r.a), ATEA_EAR_WARNING);
+    /* a ConfigurationNeeded platform with an OutOfDate module */
+    r.coll->tcb_info.levels[0].status = TDX_TCB_CONFIGURATION_NEEDED;
+    EXPECT_OK(run_verify(&r));
+    assert_string_equal(claim_str(r.a, "tcb_status"), "OutOfDateConfigurationNeeded");
+    r.coll->tcb_info.levels[0].status = TDX_TCB_UP_TO_DATE;
     m->levels[0].isvsvn = 6;
+    /* an OutOfDate QE makes the platform OutOfDate, its advisories join; a Revoked QE revokes */
+    tdx_tcb_level *qe_level = &r.coll->qe_identity.levels[0];
+    qe_level->status = TDX_TCB_OUT_OF_DATE;
+    qe_level->advisories.count = 1;
+    strcpy(qe_level->advisories.ids[0], "INTEL-SA-00999");
+    EXPECT_OK(run_verify(&r));
+    assert_string_equal(claim_str(r.a, "qe_tcb_status"), "OutOfDate");
+    assert_string_equal(claim_str(r.a, "tcb_status"), "OutOfDate");
+    assert_string_equal(claim_str(r.a, "advisory_ids"), "INTEL-SA-00999");
+    qe_level->status = TDX_TCB_REVOKED;
+    EXPECT_ERR(run_verify(&r), ATEA_ERR_TDX_TCB_STATUS);
+    qe_level->status = TDX_TCB_UP_TO_DATE;
+    qe_level->advisories.count = 0;
     /* a Revoked platform level is a hard failure */
     r.coll->tcb_info.levels[0].status = TDX_TCB_REVOKED;
     EXPECT_ERR(run_verify(&r), ATEA_ERR_TDX_TCB_STATUS);
