@@ -225,6 +225,13 @@ atea_err atea__session_fail(atea_session *s, atea_err err, int peer_decided, int
     return err;
 }
 
+int atea__session_exchange_pending(const atea_session *s)
+{
+    return s->phase == PHASE_WAIT_HELLO || s->verify == VERIFY_WAIT || s->attest == ATTEST_WAIT ||
+           (s->verify != VERIFY_OFF && !s->peer_attested) ||
+           (s->attest != ATTEST_OFF && !s->self_accepted);
+}
+
 int atea__session_data_ready(const atea_session *s)
 {
     if (s->phase != PHASE_OPEN) {

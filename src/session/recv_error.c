@@ -16,8 +16,7 @@ atea_err atea__session_recv_error(atea_session *s, const uint8_t *body, size_t l
 {
     atea_err err = ATEA_OK;
     atea_error_body e;
-    int in_flight =
-        s->phase == PHASE_WAIT_HELLO || s->verify == VERIFY_WAIT || s->attest == ATTEST_WAIT;
+    int in_flight = atea__session_exchange_pending(s);
     memset(&e, 0, sizeof(e));
     ATEA_TRY(atea_error_decode(body, len, &e));
     if (e.reason == ATEA_REASON_NONE && !in_flight) {

@@ -242,10 +242,10 @@ atea_err atea_session_peer_closed(atea_session *s, uint64_t now)
     s->now = now;
     ATEA_ENSURE_MSG(s->in.len == 0, ATEA_ERR_FRAME_TRUNCATED,
                     "the connection ended %zu bytes into a frame", s->in.len);
-    ATEA_ENSURE_MSG(s->phase == PHASE_OPEN && s->verify != VERIFY_WAIT && s->attest != ATTEST_WAIT,
-                    ATEA_ERR_SESSION_PEER_CLOSED, "the connection ended %s",
+    ATEA_ENSURE_MSG(!atea__session_exchange_pending(s), ATEA_ERR_SESSION_PEER_CLOSED,
+                    "the connection ended %s",
                     s->phase == PHASE_WAIT_HELLO ? "before the peer's HELLO"
-                                                 : "during an attestation exchange");
+                                                 : "before the attestation exchange finished");
     s->phase = PHASE_CLOSED;
     ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, ATEA_REASON_NONE, 1,
                                  ATEA_OK, "the peer closed the connection"));

@@ -129,6 +129,11 @@ void atea__session_events_free(atea_session *s);
 atea_err atea__session_fail(atea_session *s, atea_err err, int peer_decided, int refused,
                             uint16_t peer_reason, const char *peer_text);
 
+/* 1 while an attestation this session takes part in has not finished: before the peer's
+ * HELLO, a request outstanding in either direction, or a required first attestation not yet
+ * done. A close then is a close "in the middle of an attestation". */
+int atea__session_exchange_pending(const atea_session *s);
+
 /* 1 if both directions' attestations that this side waits for are done (or not needed). */
 int atea__session_data_ready(const atea_session *s);
 /* Emit READY once data may flow. */

@@ -5,6 +5,7 @@
  * a peer that closes mid-attestation, and appraisals that are not good enough. */
 #include <string.h>
 
+#include "session/session_internal.h"
 #include "session_pair.h"
 
 /* The relying party refused: its own code, and the RESULT reason the attester received. */
@@ -282,6 +283,12 @@ static void test_bad_frames(void **state)
          1,
          ATEA_ERR_FRAME_UNEXPECTED,
          ATEA_REASON_UNEXPECTED_FRAME},
+        /* a REQUEST to a side that does not attest */
+        {{ATEA_FRAME_REQUEST, 0, 0, 1, 0},
+         5,
+         1,
+         ATEA_ERR_SESSION_UNSOLICITED,
+         ATEA_REASON_UNSOLICITED},
         /* a truncated HELLO body, an empty RESULT */
         {{ATEA_FRAME_HELLO, 0, 0, 2, 0, 1}, 6, 0, ATEA_ERR_TRUNCATED, ATEA_REASON_PROTOCOL},
         {{ATEA_FRAME_RESULT, 0, 0, 0}, 4, 1, ATEA_ERR_FRAME_MALFORMED, ATEA_REASON_PROTOCOL},
@@ -484,6 +491,37 @@ static void test_output_queue_full(void **state)
     sp_pair_free(p);
 }
 
+/* The per-connection context registry: reuse in any direction, and its cap. */
+static void test_context_registry_cap(void **state)
+{
+    (void)state;
+    sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    uint8_t ctx[32] = {0};
+    for (unsigned i = 0; i < ATEA_SESSION_MAX_CONTEXTS; i++) {
+        memcpy(ctx, &i, sizeof(i));
+        EXPECT_OK(atea__session_context_use(p->client.s, ctx, sizeof(ctx)));
+    }
+    EXPECT_ERR(atea__session_context_use(p->client.s, ctx, sizeof(ctx)),
+               ATEA_ERR_SESSION_CONTEXT_REUSED);
+    ctx[31] = 1; /* a new one, past the cap */
+    EXPECT_ERR(atea__session_context_use(p->client.s, ctx, sizeof(ctx)),
+               ATEA_ERR_SESSION_TOO_MANY_CONTEXTS);
+    assert_int_equal(atea_reason_from_err(ATEA_ERR_SESSION_TOO_MANY_CONTEXTS),
+                     ATEA_REASON_RESOURCE);
+    sp_pair_free(p);
+}
+
+/* A close before the attestation finished, by ERROR(NONE) or by EOF, even while idle waiting
+ * for the first REQUEST; once attested, the same close is orderly. */
+static void test_close_before_first_request(void **state)
+{
+    (void)state;
+    sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    sp_move(p, &p->client, &p->server); /* the attester now waits for a REQUEST */
+    EXPECT_ERR(atea_session_peer_closed(p->server.s, p->now), ATEA_ERR_SESSION_PEER_CLOSED);
+    sp_pair_free(p);
+}
+
 /* The two sides must agree on the binder profile. */
 static void test_profile_mismatch(void **state)
 {
@@ -537,6 +575,8 @@ int main(void)
         cmocka_unit_test(test_no_evidence),
         cmocka_unit_test(test_reattest_usage),
         cmocka_unit_test(test_output_queue_full),
+        cmocka_unit_test(test_context_registry_cap),
+        cmocka_unit_test(test_close_before_first_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
