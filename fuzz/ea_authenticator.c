@@ -9,11 +9,38 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "atea/ea.h"
+#include "ea/msg.h"
 #include "tls_secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A Certificate message that parses, written back, is the same bytes. */
+static void check_certificate_round_trip(const uint8_t *data, size_t size)
+{
+    atea_rd rd;
+    atea_ea_hs hs;
+    atea_ea_cert certs[4];
+    atea_ea_cert_in in[4];
+    atea_ea_cert_msg msg;
+    atea_wr wr;
+    atea_rd_init(&rd, data, size);
+    if (atea_ea_hs_read(&rd, &hs) != ATEA_OK || hs.type != ATEA_EA_HS_CERTIFICATE ||
+        atea_ea_cert_parse(&hs, certs, 4, &msg) != ATEA_OK) {
+        return;
+    }
+    for (size_t i = 0; i < msg.n_certs; i++) {
+        in[i] = (atea_ea_cert_in){certs[i].der, certs[i].extensions, certs[i].n_extensions};
+    }
+    if (atea_wr_init_growable(&wr, hs.raw.len, hs.raw.len) != ATEA_OK ||
+        atea_ea_cert_write(&wr, msg.context, in, msg.n_certs) != ATEA_OK ||
+        atea_wr_len(&wr) != hs.raw.len || memcmp(atea_wr_data(&wr), hs.raw.data, hs.raw.len) != 0) {
+        __builtin_trap();
+    }
+    atea_wr_dispose(&wr);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     atea_ea_identity_dispose(&id);
     (void)atea_ea_validate(c.client, NULL, data, size, &id);
     atea_ea_identity_dispose(&id);
+    check_certificate_round_trip(data, size);
     (void)atea_ea_get_context(data, size, ctx, &ctx_len);
     (void)atea_ea_dump(data, size, ATEA_DEFAULT_CMW_EXT, &text);
     atea_buf_free(&text);
