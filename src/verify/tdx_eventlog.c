@@ -24,7 +24,7 @@
 #define TAG_LINUX_INITRD 0x8F3B22EDu
 #define TAG_LINUX_LOAD_OPTIONS 0x8F3B22ECu
 #define GRUB_CMDLINE_PREFIX "kernel_cmdline: "
-#define CMDLINE_MAX 1024
+#define CMDLINE_MAX ATEA_APPRAISAL_MAX_CLAIM_STR /* the text is cut to what a claim holds */
 
 typedef struct replay_state {
     uint8_t rtmr[4][48];

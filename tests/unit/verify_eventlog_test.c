@@ -299,12 +299,35 @@ static void test_event_count_cap(void **state)
     free(log);
 }
 
+/* A GRUB command line longer than a text claim holds is cut, not refused. */
+static void test_long_cmdline(void **state)
+{
+    (void)state;
+    static logbuf b;
+    uint8_t rtmr[4][48];
+    char text[16 + 2000];
+    memset(&b, 0, sizeof(b));
+    memset(rtmr, 0, sizeof(rtmr));
+    header(&b);
+    memcpy(text, "kernel_cmdline: ", 16);
+    memset(text + 16, 'a', 2000);
+    event(&b, 3, ATEA_EV_IPL, text, sizeof(text), rtmr);
+    atea_appraisal *a = NULL;
+    EXPECT_OK(atea_appraisal_new(&a));
+    EXPECT_OK(atea_appraisal_add_submod(a, "tdx", "intel-tdx"));
+    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])rtmr, NULL, a));
+    const atea_claim *c = atea_appraisal_find_claim(a, "tdx", "eventlog_cmdline");
+    assert_non_null(c);
+    assert_int_equal(strlen(c->str), ATEA_APPRAISAL_MAX_CLAIM_STR);
+    atea_appraisal_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_matches),  cmocka_unit_test(test_tampered_log),
         cmocka_unit_test(test_truncated_log),   cmocka_unit_test(test_malformed_logs),
-        cmocka_unit_test(test_event_count_cap),
+        cmocka_unit_test(test_event_count_cap), cmocka_unit_test(test_long_cmdline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
