@@ -369,6 +369,14 @@ static void test_collateral_signatures(void **state)
     memset(&only_tcb, 0, sizeof(only_tcb));
     only_tcb.tcb_info = (atea_slice){tcb.data, tcb.len};
     EXPECT_ERR(atea_tdx_collateral_load(coll, &only_tcb), ATEA_ERR_TDX_COLLATERAL_MISSING);
+    /* a CRL that is not a CRL */
+    atea_tdx_collateral_bytes bad_crl;
+    memset(&bad_crl, 0, sizeof(bad_crl));
+    bad_crl.pck_crl = (atea_slice){(const uint8_t *)"\x30\x03\x02\x01\x00", 5};
+    EXPECT_ERR(atea_tdx_collateral_load(coll, &bad_crl), ATEA_ERR_CHAIN_CRL);
+    bad_crl.pck_crl = (atea_slice){NULL, 0};
+    bad_crl.root_crl = (atea_slice){(const uint8_t *)"not a CRL", 9};
+    EXPECT_ERR(atea_tdx_collateral_load(coll, &bad_crl), ATEA_ERR_CHAIN_CRL);
     /* a signing chain that ends at another root: the PCK CRL issuer chain's CA is not a root */
     atea_buf pck_chain =
         atea_test_read_file(atea_test_shared_path(DIR_REL "/pck_crl_issuer_chain.pem"));
