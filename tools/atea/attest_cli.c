@@ -8,6 +8,7 @@
 #include "atea/appraisal.h"
 #include "atea/sim.h"
 #include "atea/tpm.h"
+#include "atea/tsm.h"
 #include "cli.h"
 #include "msg.h"
 
@@ -57,6 +58,19 @@ int atea_cli_make_attester(const atea_optval *v, atea_attester **pattester)
         err = atea_tpm_attester_new(&to, pattester);
         if (err != ATEA_OK) {
             atea_error_err(err, "cannot use the TPM at %s", to.tcti);
+            return ATEA_EXIT_CONFIG;
+        }
+        return ATEA_EXIT_OK;
+    }
+    if (strcmp(platform, "tsm") == 0) {
+        atea_tsm_opts to;
+        atea_tsm_opts_default(&to);
+        if (v[ATEA_AO_TSM_ROOT].set) {
+            to.root = v[ATEA_AO_TSM_ROOT].str;
+        }
+        err = atea_tsm_attester_new(&to, pattester);
+        if (err != ATEA_OK) {
+            atea_error_err(err, "cannot use configfs-tsm at %s", to.root);
             return ATEA_EXIT_CONFIG;
         }
         return ATEA_EXIT_OK;

@@ -25,12 +25,16 @@ struct atea_cli_command {
 int atea_cmd_version(int argc, char **argv);
 int atea_cmd_inspect(int argc, char **argv);
 int atea_cmd_demo(int argc, char **argv);
+int atea_cmd_server(int argc, char **argv);
+int atea_cmd_client(int argc, char **argv);
 int atea_cmd_evidence(int argc, char **argv);
 int atea_cmd_verify(int argc, char **argv);
 
 #define ATEA_CLI_COMMANDS                                                                          \
     {"inspect", "decode an authenticator, a CMW or evidence into a readable dump",                 \
      atea_cmd_inspect},                                                                            \
+        {"server", "accept attested TLS connections (like openssl s_server)", atea_cmd_server},    \
+        {"client", "connect over attested TLS (like openssl s_client)", atea_cmd_client},          \
         {"evidence", "produce evidence bound to a report_data, as a CMW", atea_cmd_evidence},     \
         {"verify", "appraise evidence against a policy (EAR-shaped JSON)", atea_cmd_verify},      \
         {"demo", "run the atea demo over loopback", atea_cmd_demo},                                \
