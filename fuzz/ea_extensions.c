@@ -2,6 +2,7 @@
  * signature_algorithms decoder on every entry it yields. */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "atea/ea.h"
 #include "ea/msg.h"
@@ -23,6 +24,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
         if (exts.n > ATEA_EA_MAX_EXTENSIONS) {
+            __builtin_trap();
+        }
+        /* What parses writes back to the same bytes (the list and its prefix). */
+        uint8_t out[2 + 0xffff];
+        atea_wr wr;
+        size_t used = rd.off;
+        atea_wr_init_fixed(&wr, out, sizeof(out));
+        if (atea_ea_exts_write(&wr, exts.ext, exts.n, wheres[w]) != ATEA_OK ||
+            atea_wr_len(&wr) != used || memcmp(out, data, used) != 0) {
             __builtin_trap();
         }
         for (size_t i = 0; i < exts.n; i++) {
