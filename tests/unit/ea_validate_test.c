@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "atea/ea.h"
@@ -649,6 +651,52 @@ static void test_bad_certificate_and_key_mismatch(void **state)
     atea_buf_free(&req);
 }
 
+/* A 1024-bit RSA key (test-only): too small for RSASSA-PSS with SHA-512, whose encoding needs
+ * 2 * 64 + 2 bytes of modulus. */
+static const char rsa1024_pem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBAMnWvvlUPFVbXXny\n"
+    "wER3pkdCDIfbvrLDkPrnLY0mV4Pwft9FMu9YsrhXAMnSyIBQah82qVwYWL4cUbWd\n"
+    "Wcmpr9UPnXxVYlEXoJL4PQcEf+J4rxK7ai8McpVfFfpwh1weWSRg9IZxg372AYMq\n"
+    "EhGLicpgPsYOZ3BJOkZroGopG6vbAgMBAAECgYB1OOElEQURVcTORGvh19OcYwHA\n"
+    "DaGNVQNolMbhyTjeidhFd30DgPIbGXx9uotz6kAX7LkjoYg4sV3LKp2w/3n8LdHI\n"
+    "x9fDninSek2cDm9J0ZO13FIHjZFcQrSdhDmeH4WfqyAhmQL5XpCn8vZ9mGjL+MOd\n"
+    "VNnaWRGsqYPTT2FRoQJBAOQJQHP/Oq7loDWkVlmBf9m/6jLHAcbGn2aV9GVTNcEC\n"
+    "/tEs7ZMFECSm6NnhsqRebGCSy370o+60QUIWz40c4RkCQQDilxTmWNq5Z3L0UEAF\n"
+    "1nIA+UA8ST1ITVerk8F88afUdA4tb3TdVUt/IwDYTdppKhLArhp92+pfJphpERkF\n"
+    "So8TAkEAhMHGHkH23h+dF92mz9EOp6yNIiatqBW2czjV4a+B2e5uf0TSwwbtkQkD\n"
+    "AuXc5Mh7+/U6N50hWzTh0SIKjzLC8QJAIBP/c3TU0jahAZFy3uCzFwwyWdaMhHXe\n"
+    "mX27gLK9bchYUXpb8xGmNIOCFR1AdG7uZLTBL1w42+uc3BL9ldAuXQJAQfnQZJMF\n"
+    "+Q0T3jJ5C9CeqbTvlUgifUmevOu6EPkrPa/2KclY6hqC2ujKD8sbSCDe6J13AWCP\n"
+    "qNQp1Uj+bBUtZA==\n"
+    "-----END PRIVATE KEY-----\n";
+
+static void test_signing_failure(void **state)
+{
+    fixture *f = *state;
+    atea_buf req = server_request(f, 0);
+    BIO *bio = BIO_new_mem_buf(rsa1024_pem, -1);
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    assert_non_null(key);
+    static const uint8_t cert[] = {0x30, 0x00};
+    atea_ea_cert_in entry = {{cert, sizeof(cert)}, NULL, 0};
+    atea_ea_keys keys;
+    atea_buf out = {0};
+    EXPECT_OK(atea_ea_keys_derive(&f->c.client_tls, ATEA_TLS_CLIENT, &keys));
+    atea_ea_build b = {&keys, slice_of(&req), context_of(&req),           &entry, 1,
+                       key,   0x0806,         ATEA_DEFAULT_EA_MAX_MESSAGE};
+    EXPECT_ERR(atea_ea_build_authenticator(&b, &out), ATEA_ERR_EA_SIGN);
+    assert_null(out.data);
+    /* The same key signs rsa_pss_rsae_sha256. */
+    b.scheme = 0x0804;
+    EXPECT_OK(atea_ea_build_authenticator(&b, &out));
+    atea_buf_free(&out);
+    atea_ea_keys_wipe(&keys);
+    EVP_PKEY_free(key);
+    BIO_free(bio);
+    atea_buf_free(&req);
+}
+
 /* ---- PKIX ---- */
 
 static void test_chain_validation(void **state)
@@ -706,6 +754,7 @@ int main(void)
         T(test_trailing_and_truncated),
         T(test_empty_list_with_cert_verify),
         T(test_bad_certificate_and_key_mismatch),
+        T(test_signing_failure),
         T(test_chain_validation),
     };
 #undef T
