@@ -88,6 +88,16 @@ atea_err atea_ea_scheme_fits_key(const atea_ea_scheme *scheme, EVP_PKEY *key)
     ATEA_ENSURE_MSG(key_is(key, scheme->key), ATEA_ERR_EA_SCHEME_KEY_MISMATCH,
                     "signature scheme %s does not fit a %s key", scheme->name,
                     EVP_PKEY_get0_type_name(key));
+    if (scheme->key == ATEA_EA_KEY_RSA || scheme->key == ATEA_EA_KEY_RSA_PSS) {
+        /* EMSA-PSS with a salt as long as the digest needs emLen >= 2 * hLen + 2 (RFC 8017
+         * §9.1.1): a small modulus cannot carry SHA-512. */
+        size_t hlen = (size_t)EVP_MD_get_size(EVP_get_digestbyname(scheme->digest));
+        size_t modulus = (size_t)EVP_PKEY_get_size(key);
+        ATEA_ENSURE_MSG(modulus >= 2 * hlen + 2, ATEA_ERR_EA_SCHEME_KEY_MISMATCH,
+                        "signature scheme %s needs an RSA modulus of at least %zu bytes, the key "
+                        "has %zu",
+                        scheme->name, 2 * hlen + 2, modulus);
+    }
     if (scheme->group != NULL) {
         /* TLS 1.3 binds each ECDSA scheme to one curve (RFC 8446 §4.2.3). */
         int ok = EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,

@@ -671,7 +671,7 @@ static const char rsa1024_pem[] =
     "qNQp1Uj+bBUtZA==\n"
     "-----END PRIVATE KEY-----\n";
 
-static void test_signing_failure(void **state)
+static void test_rsa_key_too_small_for_scheme(void **state)
 {
     fixture *f = *state;
     atea_buf req = server_request(f, 0);
@@ -685,12 +685,23 @@ static void test_signing_failure(void **state)
     EXPECT_OK(atea_ea_keys_derive(&f->c.client_tls, ATEA_TLS_CLIENT, &keys));
     atea_ea_build b = {&keys, slice_of(&req), context_of(&req),           &entry, 1,
                        key,   0x0806,         ATEA_DEFAULT_EA_MAX_MESSAGE};
-    EXPECT_ERR(atea_ea_build_authenticator(&b, &out), ATEA_ERR_EA_SIGN);
+    EXPECT_ERR(atea_ea_build_authenticator(&b, &out), ATEA_ERR_EA_SCHEME_KEY_MISMATCH);
     assert_null(out.data);
-    /* The same key signs rsa_pss_rsae_sha256. */
-    b.scheme = 0x0804;
+    /* Choosing skips it: the first offered scheme this key can sign. */
+    atea_ea_offer offer = {0};
+    uint16_t chosen = 0;
+    offer.sigalgs[0] = 0x0806;
+    offer.sigalgs[1] = 0x0805;
+    offer.sigalgs[2] = 0x0804;
+    offer.n_sigalgs = 3;
+    offer.source = "request";
+    EXPECT_OK(atea_ea_offer_choose_scheme(&offer, key, &chosen));
+    assert_int_equal(chosen, 0x0805); /* 128 >= 2 * 48 + 2 */
+    b.scheme = chosen;
     EXPECT_OK(atea_ea_build_authenticator(&b, &out));
     atea_buf_free(&out);
+    offer.n_sigalgs = 1;
+    EXPECT_ERR(atea_ea_offer_choose_scheme(&offer, key, &chosen), ATEA_ERR_EA_NO_COMMON_SCHEME);
     atea_ea_keys_wipe(&keys);
     EVP_PKEY_free(key);
     BIO_free(bio);
@@ -754,7 +765,7 @@ int main(void)
         T(test_trailing_and_truncated),
         T(test_empty_list_with_cert_verify),
         T(test_bad_certificate_and_key_mismatch),
-        T(test_signing_failure),
+        T(test_rsa_key_too_small_for_scheme),
         T(test_chain_validation),
     };
 #undef T
