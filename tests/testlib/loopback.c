@@ -22,7 +22,8 @@
 #include "core/rd.h"
 
 #define LB_READ_CHUNK 16384
-static const unsigned char lb_alpn_wire[] = "\x06" "atea/1";
+static const unsigned char lb_alpn_wire[] = "\x06"
+                                            "atea/1";
 
 void lb_watchdog(unsigned seconds)
 {
@@ -49,7 +50,8 @@ atea_err lb_listen(lb_listener *l)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     ATEA_ENSURE_MSG(l->fd >= 0, ATEA_ERR_NET_LISTEN, "socket: %s", strerror(errno));
-    ATEA_ENSURE_MSG(bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(l->fd, 16) == 0 &&
+    ATEA_ENSURE_MSG(bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+                        listen(l->fd, 16) == 0 &&
                         getsockname(l->fd, (struct sockaddr *)&sa, &sl) == 0,
                     ATEA_ERR_NET_LISTEN, "listen on 127.0.0.1:0: %s", strerror(errno));
     l->port = ntohs(sa.sin_port);
@@ -228,8 +230,7 @@ static atea_err lb_wait(lb_raw *r, int ssl_error, uint64_t deadline)
     atea_err err = ATEA_OK;
     uint64_t now = lb_now_ms();
     ATEA_ENSURE_MSG(now < deadline, ATEA_ERR_NET_TIMEOUT, "the peer did not answer in time");
-    struct pollfd p = {.fd = r->fd,
-                       .events = ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN};
+    struct pollfd p = {.fd = r->fd, .events = ssl_error == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN};
     int n = poll(&p, 1, (int)(deadline - now));
     ATEA_ENSURE_MSG(n >= 0 || errno == EINTR, ATEA_ERR_NET_IO, "poll: %s", strerror(errno));
     ATEA_ENSURE_MSG(n != 0, ATEA_ERR_NET_TIMEOUT, "the peer did not answer in time");
