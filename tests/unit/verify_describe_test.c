@@ -811,6 +811,19 @@ static void test_cmw_record_wraps_tdx(void **state)
     expect_text(&r, "record \"application/vnd.intel.tdx.quote\", 4974 bytes");
     expect_field(&r, "REPORTDATA", TDX_V4_REPORTDATA);
     described_free(&r);
+    /* The same record in JSON (RFC 9999 §3.1: base64url value). */
+    atea_cmw *tree = NULL;
+    atea_buf json = {0};
+    EXPECT_OK(atea_cmw_decode(c.data, c.len, NULL, &tree));
+    EXPECT_OK(atea_cmw_encode_json(tree, &json));
+    atea_cmw_free(tree);
+    assert_int_equal(json.data[0], '[');
+    assert_int_equal(atea_evidence_detect(json.data, json.len), ATEA_EVIDENCE_FORMAT_CMW);
+    r = describe(json.data, json.len);
+    EXPECT_OK(r.err);
+    expect_field(&r, "MRTD", TDX_V4_MRTD);
+    described_free(&r);
+    atea_buf_free(&json);
     /* A malformed quote inside a CMW: the quote's own code. */
     atea_buf bad = cmw_record(atea_cmw_media_type_name(ATEA_CMW_MT_TDX_QUOTE), q.data, 600);
     r = describe(bad.data, bad.len);
