@@ -83,7 +83,8 @@ struct atea_wr;
  * src/core/wr.h, usually growable). On malformed input, out keeps everything decoded up to the
  * fault followed by a line "malformed: <ATEA_ERR_NAME>: <detail>", and the parser's code is
  * returned with the same detail (atea_err_last), which names the offset (for a piece inside a
- * CMW: the offset inside that record's value).
+ * CMW: the offset inside that record's value). In a CMW collection every entry is described even
+ * after a malformed one (each says so where it stops); the first failure is returned.
  * Errors: ATEA_ERR_INVALID_ARG (out NULL, in NULL with len > 0); ATEA_ERR_EVIDENCE_TYPE_UNKNOWN
  * (nothing recognised; the text says which first bytes were seen); the platform parsers' codes:
  *   TDX  ATEA_ERR_TRUNCATED, ATEA_ERR_TOO_LARGE, ATEA_ERR_TDX_BAD_HEADER,
