@@ -86,16 +86,20 @@ void atea_err_clear(void)
 
 atea_err atea__err_set(atea_err code, const char *file, int line, const char *fmt, ...)
 {
-    last_failure.code = code;
-    last_failure.file = file;
-    last_failure.line = line;
-    last_failure.detail[0] = '\0';
+    /* Format into a local buffer first: callers may pass the previous detail as an argument
+     * (wrapping an inner failure), which must be read before it is overwritten. */
+    char detail[sizeof(last_failure.detail)];
+    detail[0] = '\0';
     if (fmt != NULL) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(last_failure.detail, sizeof(last_failure.detail), fmt, ap);
+        vsnprintf(detail, sizeof(detail), fmt, ap);
         va_end(ap);
     }
+    last_failure.code = code;
+    last_failure.file = file;
+    last_failure.line = line;
+    memcpy(last_failure.detail, detail, sizeof(detail));
     return code;
 }
 

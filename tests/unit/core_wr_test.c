@@ -115,6 +115,16 @@ static void test_error_registry(void **state)
 #undef CHECK_ENTRY
 }
 
+static void test_error_detail_can_wrap_the_previous_one(void **state)
+{
+    (void)state;
+    (void)atea__err_set(ATEA_ERR_TRUNCATED, __FILE__, __LINE__, "inner %d", 42);
+    (void)atea__err_set(ATEA_ERR_TOO_LARGE, __FILE__, __LINE__, "outer: %s",
+                        atea_err_last()->detail);
+    assert_string_equal(atea_err_last()->detail, "outer: inner 42");
+    assert_int_equal(atea_err_last()->code, ATEA_ERR_TOO_LARGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -125,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_hex_round_trip_and_errors),
         cmocka_unit_test(test_error_registry),
+        cmocka_unit_test(test_error_detail_can_wrap_the_previous_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
