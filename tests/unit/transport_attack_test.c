@@ -207,6 +207,78 @@ static void test_replay_same_context(void **state)
     replay(1);
 }
 
+/*
+ * The other direction: the server is the relying party and the client attests (the server
+ * sends a CertificateRequest, the client answers with client labels, RFC 9261 §5.1). The
+ * attacker replays a genuine client's HELLO and AUTHENTICATOR, captured by the server of
+ * connection A, as a fake client on connection B. Same codes as above, on the server.
+ */
+static void replay_to_server(int same_context)
+{
+    la_env env;
+    la_end client_a;
+    la_end server_a;
+    la_end server_b;
+    lb_thread tb = {0};
+    lb_raw fake = {0};
+    int cfd = -1;
+    int sfd = -1;
+    atea_rng_fn rng = same_context ? same_context_rng : NULL;
+    la_env_init(&env, 0);
+    SSL_CTX *fake_ctx = attacker_ctx(0, NULL);
+
+    EXPECT_OK(lb_tcp_pair(&cfd, &sfd));
+    la_end_init(&client_a, &env, 0, ATEA_SESSION_ATTESTER, cfd);
+    la_end_init(&server_a, &env, 1, ATEA_SESSION_RELYING_PARTY, sfd);
+    server_a.copts.session.rng = rng;
+    client_a.send = "genuine client data";
+    server_a.read = 1;
+    run_pair(&client_a, &server_a);
+    EXPECT_OK(client_a.err_attest);
+    EXPECT_OK(server_a.err_attest);
+    assert_int_equal(server_a.data_len, strlen("genuine client data"));
+
+    EXPECT_OK(lb_tcp_pair(&cfd, &sfd));
+    la_end_init(&server_b, &env, 1, ATEA_SESSION_RELYING_PARTY, sfd);
+    server_b.copts.session.rng = rng;
+    server_b.read = 1;
+    lb_thread_start(&tb, la_end_run, &server_b);
+    EXPECT_OK(lb_raw_handshake(&fake, fake_ctx, cfd, 0, LB_TIMEOUT_MS, NULL));
+    const atea_buf *hello_a = &server_a.first_in[ATEA_FRAME_HELLO];
+    const atea_buf *auth_a = &server_a.first_in[ATEA_FRAME_AUTHENTICATOR];
+    EXPECT_OK(lb_raw_send(&fake, hello_a->data, hello_a->len, LB_TIMEOUT_MS));
+    atea_buf hello_b = expect_frame(&fake, ATEA_FRAME_HELLO);
+    atea_buf request_b = expect_frame(&fake, ATEA_FRAME_REQUEST);
+    EXPECT_OK(lb_raw_send(&fake, auth_a->data, auth_a->len, LB_TIMEOUT_MS));
+    EXPECT_OK(
+        lb_raw_send_frame(&fake, ATEA_FRAME_DATA, (const uint8_t *)"replayed", 8, LB_TIMEOUT_MS));
+    uint16_t reason = same_context ? ATEA_REASON_BAD_SIGNATURE : ATEA_REASON_CONTEXT_MISMATCH;
+    expect_attacker_told(&fake, reason);
+    lb_thread_join(&tb, LB_JOIN_TIMEOUT_MS, "the replay victim");
+    expect_rp_refused(
+        &server_b, same_context ? ATEA_ERR_EA_BAD_SIGNATURE : ATEA_ERR_EA_CONTEXT_MISMATCH, reason);
+    lb_raw_close(&fake);
+    atea_buf_free(&hello_b);
+    atea_buf_free(&request_b);
+    la_end_dispose(&client_a);
+    la_end_dispose(&server_a);
+    la_end_dispose(&server_b);
+    SSL_CTX_free(fake_ctx);
+    la_env_dispose(&env);
+}
+
+static void test_replay_to_server_fresh_context(void **state)
+{
+    (void)state;
+    replay_to_server(0);
+}
+
+static void test_replay_to_server_same_context(void **state)
+{
+    (void)state;
+    replay_to_server(1);
+}
+
 /* ------------------------------------------------------------------ 2. relay */
 
 /*
@@ -574,6 +646,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_fresh_context),
         cmocka_unit_test(test_replay_same_context),
+        cmocka_unit_test(test_replay_to_server_fresh_context),
+        cmocka_unit_test(test_replay_to_server_same_context),
         cmocka_unit_test(test_relay_forwarding_mitm),
         cmocka_unit_test(test_relay_rewrapped_evidence),
         cmocka_unit_test(test_diversion_other_measurement),
