@@ -266,7 +266,10 @@ atea_err atea_conn_step(atea_conn *c)
     }
     uint64_t t = now_ms();
     if (atea_session_expiry(c->session) <= t) {
-        (void)atea_session_on_timeout(c->session, t); /* its error surfaces as an event */
+        /* A timeout is a failure of the session: it is sticky and surfaces as REFUSED/CLOSED
+         * events and as the result of the next feed, so the return value adds nothing here. */
+        atea_err timeout_err = atea_session_on_timeout(c->session, t);
+        (void)timeout_err;
     }
     atea_err in_err = pump_in(c, &want_read);
     /* Output produced before a failure (the ERROR frame) is still sent. */
@@ -462,7 +465,9 @@ atea_err atea_conn_close(atea_conn *c)
         int want_write = 0;
         ATEA_TRY(pump_out(c, &want_write));
         if (want_write) {
-            (void)atea_net_wait(c->fd, 1, 100);
+            /* best effort: close gives up at the deadline whatever the wait says */
+            atea_err wait_err = atea_net_wait(c->fd, 1, 100);
+            (void)wait_err;
         }
     }
     (void)SSL_shutdown(c->ssl);
