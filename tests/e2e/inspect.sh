@@ -53,4 +53,19 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 2 ] || fail "missing file: exit $rc, want 2"
+# raw evidence from ../shared, read in place: recognised, decoded, never called verified
+ev="${ATEA_SHARED_DIR:-$ATEA_SOURCE_DIR/../shared}/testdata/evidence"
+"$ATEA" inspect "$ev/tdx/tdx_prod_quote_SPR_E4.dat" >"$tmp/tdx" || fail "TDX quote not decoded"
+grep -q "Intel TDX quote v4" "$tmp/tdx" || fail "TDX quote not recognised"
+grep -q "not verified" "$tmp/tdx" || fail "inspect must not look like verification"
+"$ATEA" inspect "$ev/sev-snp/gsg_attestation.bin" >"$tmp/snp" || fail "SNP report not decoded"
+grep -q "DEBUG: 1" "$tmp/snp" || fail "SNP debug policy bit not shown"
+# truncated evidence: exit 5, fault named
+head -c 700 "$ev/tdx/tdx_prod_quote_SPR_E4.dat" >"$tmp/short.dat"
+set +e
+"$ATEA" inspect --type tdx "$tmp/short.dat" >/dev/null 2>"$tmp/err6"
+rc=$?
+set -e
+[ "$rc" = 5 ] || fail "truncated quote: exit $rc, want 5"
+grep -q "ATEA_ERR_TRUNCATED" "$tmp/err6" || fail "truncation not named: $(cat "$tmp/err6")"
 echo "inspect: ok"

@@ -15,7 +15,7 @@ enum { I_TYPE, I_CMW_EXT, I_COUNT };
 
 static const atea_opt options[] = {
     {"type", 't', ATEA_OPT_STR, 0, I_TYPE, "TYPE",
-     "what the input is: auto (default), ea, cmw, tdx, snp, cca"},
+     "what the input is: auto (default), ea, cmw, tdx, snp, snp-cert-table, cca, sim, tpm-collection"},
     {"cmw-ext", 0, ATEA_OPT_UNUM, 0, I_CMW_EXT, "N",
      "extension codepoint of cmw_attestation (default 65280 = 0xFF00)"},
 };
@@ -51,9 +51,12 @@ int atea_cmd_inspect(int argc, char **argv)
         }
         cmw_ext = (uint16_t)v[I_CMW_EXT].num;
     }
-    atea_inspect_kind kind = ATEA_INSPECT_AUTO;
-    if (v[I_TYPE].set && atea_inspect_kind_from_name(v[I_TYPE].str, &kind) != 0) {
-        atea_usagef("--type '%s': expected auto, ea, cmw, tdx, snp or cca", v[I_TYPE].str);
+    atea_inspect_kind kind;
+    int detect = 1;
+    if (v[I_TYPE].set && atea_inspect_kind_from_name(v[I_TYPE].str, &kind, &detect) != 0) {
+        atea_usagef("--type '%s': expected auto, ea, cmw, tdx, snp, snp-cert-table, cca, sim or "
+                    "tpm-collection",
+                    v[I_TYPE].str);
         return ATEA_EXIT_USAGE;
     }
 
@@ -65,7 +68,7 @@ int atea_cmd_inspect(int argc, char **argv)
         atea_error_err(err, "%s", path);
         return ATEA_EXIT_CONFIG;
     }
-    if (kind == ATEA_INSPECT_AUTO) {
+    if (detect) {
         kind = atea_inspect_detect(in.data, in.len);
     }
     printf("%s: %zu bytes (%s), %s\n", strcmp(path, "-") == 0 ? "stdin" : path, in.len,
