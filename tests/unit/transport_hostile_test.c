@@ -134,21 +134,50 @@ static void expect_genuine_failed(duel *d, atea_err code, uint16_t reason, int a
 
 /* ------------------------------------------------------------------ answers never asked for */
 
+/* A genuine AUTHENTICATOR frame (it carries a cmw_attestation with sim evidence), captured by
+ * the relying-party client of a genuine attested connection. */
+static atea_buf capture_authenticator(la_env *env)
+{
+    la_end client;
+    la_end server;
+    lb_thread tc = {0};
+    lb_thread ts = {0};
+    int cfd = -1;
+    int sfd = -1;
+    atea_buf auth = {0};
+    EXPECT_OK(lb_tcp_pair(&cfd, &sfd));
+    la_end_init(&client, env, 0, ATEA_SESSION_RELYING_PARTY, cfd);
+    la_end_init(&server, env, 1, ATEA_SESSION_ATTESTER, sfd);
+    lb_thread_start(&ts, la_end_run, &server);
+    lb_thread_start(&tc, la_end_run, &client);
+    lb_thread_join(&tc, LB_JOIN_TIMEOUT_MS, "the capturing client");
+    lb_thread_join(&ts, LB_JOIN_TIMEOUT_MS, "the capturing server");
+    EXPECT_OK(client.err_attest);
+    const atea_buf *f = &client.first_in[ATEA_FRAME_AUTHENTICATOR];
+    EXPECT_OK(atea_buf_set(&auth, f->data, f->len));
+    la_end_dispose(&client);
+    la_end_dispose(&server);
+    return auth;
+}
+
 /*
- * An AUTHENTICATOR carrying a cmw_attestation, pushed at a client that only attests and so
- * never sent a REQUEST: ATEA_ERR_SESSION_UNSOLICITED before any of it is parsed (the bytes
- * here are an arbitrary authenticator-shaped body; what matters is that no request is open).
+ * An unrequested cmw_attestation: a genuine authenticator carrying evidence, pushed at a client
+ * that only attests and so never sent a REQUEST. ATEA_ERR_SESSION_UNSOLICITED, before any of it
+ * is parsed or appraised. (The other way a cmw_attestation can be unrequested, in answer to a
+ * request that did not offer it, cannot happen on an atea connection: the atea relying party
+ * always offers it, and atea_ea_authenticate refuses to build one; the EA layer's check,
+ * ATEA_ERR_EA_UNREQUESTED_CMW, is tested with forged messages in ea_validate_test.c.)
  */
 static void test_unsolicited_authenticator(void **state)
 {
     (void)state;
     duel d;
-    static const uint8_t body[] = {0x0b, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00};
     duel_start(&d, 0, ATEA_SESSION_ATTESTER, NULL);
+    atea_buf auth = capture_authenticator(&d.env);
     hellos(&d, ATEA_ROLE_VERIFY);
-    EXPECT_OK(
-        lb_raw_send_frame(&d.raw, ATEA_FRAME_AUTHENTICATOR, body, sizeof(body), LB_TIMEOUT_MS));
+    EXPECT_OK(lb_raw_send(&d.raw, auth.data, auth.len, LB_TIMEOUT_MS));
     expect_genuine_failed(&d, ATEA_ERR_SESSION_UNSOLICITED, ATEA_REASON_UNSOLICITED, 0);
+    atea_buf_free(&auth);
     duel_dispose(&d);
 }
 
