@@ -161,9 +161,12 @@ void atea_session_free(atea_session *s);
 atea_err atea_session_feed(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
                            uint64_t now) ATEA_MUST_USE;
 
-/* The peer's transport reached EOF. ATEA_OK (and a CLOSED event) if nothing was in flight;
- * ATEA_ERR_FRAME_TRUNCATED in the middle of a frame; ATEA_ERR_SESSION_PEER_CLOSED in the
- * middle of an attestation exchange or before the peer's HELLO. */
+/* The peer's transport reached EOF. ATEA_OK (and a CLOSED event) if nothing was in flight,
+ * ATEA_OK (nothing more) after an orderly close by either side; ATEA_ERR_FRAME_TRUNCATED in the
+ * middle of a frame; ATEA_ERR_SESSION_PEER_CLOSED before the peer's HELLO or before an
+ * attestation this session takes part in has finished (a request outstanding in either
+ * direction, or a required first attestation not yet done); the sticky error after a
+ * failure. */
 atea_err atea_session_peer_closed(atea_session *s, uint64_t now) ATEA_MUST_USE;
 
 /* Bytes waiting to be sent. */

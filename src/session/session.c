@@ -238,6 +238,9 @@ atea_err atea_session_peer_closed(atea_session *s, uint64_t now)
 {
     atea_err err = ATEA_OK;
     ATEA_ENSURE(s != NULL, ATEA_ERR_INVALID_ARG);
+    if (s->phase == PHASE_CLOSED && s->err == ATEA_OK) {
+        goto out; /* EOF after an orderly close is the normal end */
+    }
     ATEA_TRY(check_open(s));
     s->now = now;
     ATEA_ENSURE_MSG(s->in.len == 0, ATEA_ERR_FRAME_TRUNCATED,
