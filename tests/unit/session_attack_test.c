@@ -58,6 +58,26 @@ static void test_replay_across_connections(void **state)
     sp_pair_free(b);
 }
 
+/* Replay within the connection: the authenticator of the first attestation, answered again to
+ * a re-attestation request. */
+static void test_replay_within_connection(void **state)
+{
+    (void)state;
+    sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    atea_buf first = run_until_authenticator(p, &p->client, &p->server);
+    EXPECT_OK(sp_inject(p, &p->client, first.data, first.len));
+    sp_pump(p);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_ATTESTED], 1);
+    EXPECT_OK(atea_session_reattest(p->client.s, p->now));
+    atea_buf request = sp_take_output(&p->client); /* never reaches the attester */
+    EXPECT_ERR(sp_inject(p, &p->client, first.data, first.len), ATEA_ERR_EA_CONTEXT_MISMATCH);
+    assert_int_equal(p->client.last[ATEA_SESSION_EV_REFUSED].reason, ATEA_REASON_CONTEXT_MISMATCH);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_REATTESTED], 0);
+    atea_buf_free(&first);
+    atea_buf_free(&request);
+    sp_pair_free(p);
+}
+
 /* Same context on both connections (the attacker controls nothing else): contexts equal, so
  * only the connection differs. */
 static atea_err fixed_rng(void *user, uint8_t *out, size_t len)
@@ -560,6 +580,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_across_connections),
+        cmocka_unit_test(test_replay_within_connection),
         cmocka_unit_test(test_relay_of_genuine_evidence),
         cmocka_unit_test(test_key_substitution),
         cmocka_unit_test(test_context_reuse),
