@@ -151,12 +151,13 @@ void atea_session_free(atea_session *s);
 /*
  * Give the session bytes received from the peer. *consumed < len only when the session holds
  * more received application data than max_pending_data: take events, then feed the rest.
- * Partial frames are buffered. Returns ATEA_OK, or the (sticky) failure: any code of
- * docs/PROTOCOL.md "Failures", e.g. ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_ERR_FRAME_TOO_LARGE,
- * ATEA_ERR_FRAME_UNEXPECTED, ATEA_ERR_SESSION_DATA_EARLY, ATEA_ERR_SESSION_UNSOLICITED,
- * ATEA_ERR_BINDER_MISMATCH, ATEA_ERR_AIK_HASH_MISMATCH, ATEA_ERR_SESSION_NOT_AFFIRMING,
- * ATEA_ERR_SESSION_REFUSED (the peer refused us), ATEA_ERR_SESSION_PEER_ERROR, the EA
- * layer's validation codes, the appraise callback's codes.
+ * Partial frames are buffered. Returns ATEA_OK, ATEA_ERR_SESSION_CLOSED after an orderly
+ * close, or the (sticky) failure (docs/PROTOCOL.md §5 "Failures and closing"), e.g.
+ * ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_ERR_FRAME_TOO_LARGE, ATEA_ERR_FRAME_UNEXPECTED,
+ * ATEA_ERR_SESSION_DATA_EARLY, ATEA_ERR_SESSION_UNSOLICITED, ATEA_ERR_BINDER_MISMATCH,
+ * ATEA_ERR_AIK_HASH_MISMATCH, ATEA_ERR_SESSION_NOT_AFFIRMING, ATEA_ERR_SESSION_REFUSED (the peer
+ * refused us), ATEA_ERR_SESSION_PEER_ERROR, the EA layer's validation codes, the appraise
+ * callback's codes.
  */
 atea_err atea_session_feed(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
                            uint64_t now) ATEA_MUST_USE;
@@ -234,8 +235,9 @@ atea_err atea_session_write(atea_session *s, const uint8_t *data, size_t len) AT
 
 /* Relying party: start a re-attestation now (a new REQUEST with a fresh context); DATA keeps
  * flowing meanwhile in both directions. ATEA_ERR_SESSION_NOT_VERIFIER, ATEA_ERR_SESSION_BUSY
- * (a request is outstanding, or the peer has not attested yet), the sticky error, the EA
- * layer's request codes. */
+ * (a request is outstanding, or the peer has not attested yet), the sticky error; and, sticky,
+ * ATEA_ERR_SESSION_QUEUE_FULL (the REQUEST does not fit the output queue) and the EA layer's
+ * request codes. */
 atea_err atea_session_reattest(atea_session *s, uint64_t now) ATEA_MUST_USE;
 
 /* Orderly close: queue ERROR(reason NONE) and end the session (a CLOSED event follows). */
