@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +44,43 @@ struct atea_conn {
     atea_trace trace_in;
     atea_trace trace_out;
 };
+
+/*
+ * A peer that resets the connection makes the next write raise SIGPIPE, whose default action
+ * kills the process: one hostile client must not take down a server. A library may not change
+ * the process's signal handling, so every call that can write blocks SIGPIPE in the calling
+ * thread, and a SIGPIPE raised meanwhile is consumed before the mask is restored (the technique
+ * of curl's sigpipe handling; the write itself then fails with EPIPE, which is reported).
+ */
+typedef struct sigpipe_guard {
+    sigset_t old;
+    int was_pending;
+} sigpipe_guard;
+
+static void sigpipe_block(sigpipe_guard *g)
+{
+    sigset_t pipe_set;
+    sigset_t pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigemptyset(&pending);
+    g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &g->old);
+}
+
+static void sigpipe_restore(const sigpipe_guard *g)
+{
+    sigset_t pipe_set;
+    sigset_t pending;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigemptyset(&pending);
+    if (!g->was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
+        const struct timespec zero = {0, 0};
+        (void)sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
 
 static uint64_t now_ms(void)
 {
@@ -233,7 +272,7 @@ out:
 }
 
 /* Write what the session has queued. */
-static atea_err pump_out(atea_conn *c, int *want_write)
+static atea_err pump_out_unguarded(atea_conn *c, int *want_write)
 {
     atea_err err = ATEA_OK;
     size_t len = 0;
@@ -256,7 +295,7 @@ out:
     return err;
 }
 
-atea_err atea_conn_step(atea_conn *c)
+static atea_err step_unguarded(atea_conn *c)
 {
     atea_err err = ATEA_OK;
     int want_read = 0;
@@ -273,7 +312,7 @@ atea_err atea_conn_step(atea_conn *c)
     }
     atea_err in_err = pump_in(c, &want_read);
     /* Output produced before a failure (the ERROR frame) is still sent. */
-    ATEA_TRY(pump_out(c, &want_write));
+    ATEA_TRY(pump_out_unguarded(c, &want_write));
     ATEA_TRY(in_err);
     if (atea_session_pending_output(c->session) > 0 && want_write) {
         err = ATEA_ERR_WANT_WRITE;
@@ -281,6 +320,24 @@ atea_err atea_conn_step(atea_conn *c)
         err = ATEA_ERR_WANT_READ;
     }
 out:
+    return err;
+}
+
+static atea_err pump_out(atea_conn *c, int *want_write)
+{
+    sigpipe_guard g;
+    sigpipe_block(&g);
+    atea_err err = pump_out_unguarded(c, want_write);
+    sigpipe_restore(&g);
+    return err;
+}
+
+atea_err atea_conn_step(atea_conn *c)
+{
+    sigpipe_guard g;
+    sigpipe_block(&g);
+    atea_err err = step_unguarded(c);
+    sigpipe_restore(&g);
     return err;
 }
 
@@ -344,8 +401,13 @@ static atea_err blocking_round(atea_conn *c, uint64_t deadline)
     size_t taken = 0;
     atea_err st = atea_conn_step(c);
     ATEA_TRY(take_events(c, &taken));
-    if (taken > 0 || (st != ATEA_ERR_WANT_READ && st != ATEA_ERR_WANT_WRITE)) {
-        if (atea_err_is_fatal(st) && c->refused == ATEA_OK) {
+    if (taken > 0) {
+        /* Events first (DATA buffered, READY, CLOSED): the caller consumes them before it sees a
+         * failure, which is sticky in the session and comes back on the next step. */
+        goto out;
+    }
+    if (st != ATEA_ERR_WANT_READ && st != ATEA_ERR_WANT_WRITE) {
+        if (atea_err_is_fatal(st) && c->refused == ATEA_OK && !c->closed) {
             ATEA_TRY(st);
         }
         goto out;
@@ -470,7 +532,10 @@ atea_err atea_conn_close(atea_conn *c)
             (void)wait_err;
         }
     }
+    sigpipe_guard g;
+    sigpipe_block(&g);
     (void)SSL_shutdown(c->ssl);
+    sigpipe_restore(&g);
 out:
     return err;
 }

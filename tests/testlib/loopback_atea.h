@@ -339,7 +339,9 @@ static inline void *la_end_run(void *arg)
     } else {
         /* Nothing may be sent on a connection whose attestation failed. */
         e->err_write_after = atea_conn_write(c, (const uint8_t *)"leak", 4);
-        (void)SSL_shutdown(ssl);
+        /* atea_conn_close sends close_notify with SIGPIPE held off, as an application would */
+        atea_err close_err = atea_conn_close(c);
+        (void)close_err;
     }
     e->conn = NULL;
     atea_conn_free(c);

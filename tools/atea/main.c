@@ -1,4 +1,5 @@
 /* atea: the command-line tool. Dispatches to one cmd_<command>.c per subcommand. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,9 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* Writes to a closed pipe or socket fail with EPIPE and are reported, instead of killing
+     * the process (`atea client ... | head`, a peer that resets). */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return ATEA_EXIT_USAGE;
