@@ -117,4 +117,14 @@ atea_err atea_ea_chain_verify(const atea_ea_cert *certs, size_t n, X509_STORE *t
 /* Decode one DER certificate exactly (no trailing bytes): ATEA_ERR_EA_BAD_CERT otherwise. */
 atea_err atea_ea_cert_decode(atea_slice der, size_t index, X509 **px) ATEA_MUST_USE;
 
+/* The DER SubjectPublicKeyInfo inside certificate `index` (a slice of der), found by walking the
+ * Certificate and tbsCertificate structure with the bounded reader; no X509 decode (spki.c).
+ * ATEA_ERR_EA_BAD_CERT (naming the field and offset) if the structure is not DER X.509. */
+atea_err atea_ea_cert_spki(atea_slice der, size_t index, atea_slice *spki) ATEA_MUST_USE;
+
+/* key is the public key of the leaf certificate leaf_der: ATEA_OK, ATEA_ERR_EA_KEY_MISMATCH, or
+ * ATEA_ERR_EA_BAD_CERT for a leaf that is no certificate or whose key cannot be decoded. Same
+ * answer as EVP_PKEY_eq against the decoded leaf's key, without decoding it in the common case. */
+atea_err atea_ea_key_matches_cert(EVP_PKEY *key, atea_slice leaf_der) ATEA_MUST_USE;
+
 #endif

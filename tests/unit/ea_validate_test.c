@@ -647,6 +647,22 @@ static void test_bad_certificate_and_key_mismatch(void **state)
     cred.cred.key = p256(f)->key;
     EXPECT_ERR(atea_ea_authenticate(f->c.client, req.data, req.len, &cred.cred, &out),
                ATEA_ERR_EA_KEY_MISMATCH);
+    /* Same type, another key: the SubjectPublicKeyInfo bytes differ (src/ea/spki.c). */
+    EVP_PKEY *other = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    assert_non_null(other);
+    cred.cred.key = other;
+    EXPECT_ERR(atea_ea_authenticate(f->c.client, req.data, req.len, &cred.cred, &out),
+               ATEA_ERR_EA_KEY_MISMATCH);
+    /* A leaf that is no certificate is refused before any key comparison. */
+    atea_test_ea_cred_init(&cred, ed25519(f), 0, NULL, 0);
+    cred.chain[0].der = (atea_slice){not_a_cert, sizeof(not_a_cert)};
+    EXPECT_ERR(atea_ea_authenticate(f->c.client, req.data, req.len, &cred.cred, &out),
+               ATEA_ERR_EA_BAD_CERT);
+    /* The right key still answers the request. */
+    atea_test_ea_cred_init(&cred, ed25519(f), 0, NULL, 0);
+    EXPECT_OK(atea_ea_authenticate(f->c.client, req.data, req.len, &cred.cred, &out));
+    atea_buf_free(&out);
+    EVP_PKEY_free(other);
     atea_buf_free(&auth);
     atea_buf_free(&req);
 }

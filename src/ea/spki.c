@@ -1,0 +1,244 @@
+/*
+ * The SubjectPublicKeyInfo of a certificate without decoding the certificate (RFC 5280 §4.1), and
+ * "is this key the certificate's key?" without decoding either.
+ *
+ * Why: under OpenSSL 3.0, d2i_X509 decodes the public key through the provider decoders, about
+ * 1.5 M instructions for a P-256 leaf, a fifth of a whole TLS handshake (docs/BENCHMARKS.md
+ * "ea_auth"), and i2d_PUBKEY goes through the encoders (about 0.6 M). Building an authenticator
+ * only needs to know that the signing key is the leaf's, so the leaf is walked with the bounded
+ * reader up to its SubjectPublicKeyInfo, and the key's own SubjectPublicKeyInfo is assembled from
+ * its public bytes for the key types TLS 1.3 signs with most (EC on the NIST curves, Ed25519,
+ * Ed448). Other types, and any difference in the bytes, take the exact (slow) comparison:
+ * decode the leaf's key and EVP_PKEY_eq, so that the answer is always the one EVP_PKEY_eq gives.
+ */
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "core/check.h"
+#include "core/rd.h"
+#include "ea/ea_internal.h"
+
+/* DER tags walked on the way to the SubjectPublicKeyInfo (X.690, RFC 5280 §4.1). */
+#define DER_SEQUENCE 0x30
+#define DER_INTEGER 0x02
+#define DER_BIT_STRING 0x03
+#define DER_CONTEXT_0 0xa0
+/* A certificate in an authenticator is at most 2^24 - 1 bytes (the CertificateEntry's
+ * cert_data<1..2^24-1>): at most 3 length bytes. */
+#define DER_MAX_LEN_BYTES 3
+/* The largest public key assembled here: an uncompressed P-521 point. */
+#define SPKI_MAX_POINT 133
+#define SPKI_MAX_PREFIX 26
+
+/* Read one DER TLV whose tag must be `tag`; *body is its content, *whole the TLV bytes. */
+static atea_err der_expect(atea_rd *rd, uint8_t tag, size_t index, const char *what, atea_rd *body,
+                           atea_slice *whole)
+{
+    atea_err err = ATEA_OK;
+    size_t start = rd->off;
+    size_t pos = atea_rd_pos(rd);
+    uint8_t got = 0;
+    uint8_t first = 0;
+    size_t len = 0;
+    ATEA_ENSURE_MSG(atea_rd_u8(rd, &got) == ATEA_OK && got == tag, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu: expected %s (tag 0x%02x) at offset %zu, found 0x%02x", index,
+                    what, tag, pos, got);
+    ATEA_ENSURE_MSG(atea_rd_u8(rd, &first) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu: %s at offset %zu has no length", index, what, pos);
+    if (first < 0x80) {
+        len = first;
+    } else {
+        unsigned n = first & 0x7fu;
+        ATEA_ENSURE_MSG(n >= 1 && n <= DER_MAX_LEN_BYTES, ATEA_ERR_EA_BAD_CERT,
+                        "certificate %zu: %s at offset %zu has a %u-byte length", index, what, pos,
+                        n);
+        for (unsigned i = 0; i < n; i++) {
+            uint8_t b = 0;
+            ATEA_ENSURE_MSG(atea_rd_u8(rd, &b) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
+                            "certificate %zu: the length of %s at offset %zu is cut short", index,
+                            what, pos);
+            len = (len << 8) | b;
+        }
+        /* DER (X.690 §10.1): the shortest length form only. */
+        ATEA_ENSURE_MSG(len >= 0x80 && (n == 1 || (len >> (8 * (n - 1))) != 0),
+                        ATEA_ERR_EA_BAD_CERT,
+                        "certificate %zu: %s at offset %zu has a non-minimal length %zu", index,
+                        what, pos, len);
+    }
+    ATEA_ENSURE_MSG(atea_rd_sub(rd, len, body) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu: %s at offset %zu is %zu bytes but %zu remain", index, what,
+                    pos, len, atea_rd_left(rd));
+    if (whole != NULL) {
+        whole->data = rd->data + start;
+        whole->len = rd->off - start;
+    }
+out:
+    return err;
+}
+
+/* Skip one TLV of any tag (the tbsCertificate fields before subjectPublicKeyInfo). */
+static atea_err der_skip(atea_rd *rd, size_t index, const char *what)
+{
+    atea_err err = ATEA_OK;
+    atea_rd body;
+    ATEA_ENSURE_MSG(atea_rd_left(rd) >= 1, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu: the tbsCertificate ends before its %s", index, what);
+    ATEA_TRY(der_expect(rd, rd->data[rd->off], index, what, &body, NULL));
+out:
+    return err;
+}
+
+atea_err atea_ea_cert_spki(atea_slice der, size_t index, atea_slice *spki)
+{
+    atea_err err = ATEA_OK;
+    atea_rd in;
+    atea_rd cert;
+    atea_rd tbs;
+    atea_rd key;
+    atea_rd part;
+    atea_slice found = {0};
+    ATEA_ENSURE(spki != NULL && (der.data != NULL || der.len == 0), ATEA_ERR_INVALID_ARG);
+    atea_rd_init(&in, der.data, der.len);
+    ATEA_TRY(der_expect(&in, DER_SEQUENCE, index, "Certificate", &cert, NULL));
+    ATEA_ENSURE_MSG(atea_rd_end(&in) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu has %zu bytes after its DER encoding", index,
+                    atea_rd_left(&in));
+    /* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }. */
+    ATEA_TRY(der_expect(&cert, DER_SEQUENCE, index, "tbsCertificate", &tbs, NULL));
+    ATEA_TRY(der_expect(&cert, DER_SEQUENCE, index, "signatureAlgorithm", &part, NULL));
+    ATEA_TRY(der_expect(&cert, DER_BIT_STRING, index, "signatureValue", &part, NULL));
+    ATEA_ENSURE_MSG(atea_rd_end(&cert) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu has %zu bytes after its signatureValue", index,
+                    atea_rd_left(&cert));
+    if (atea_rd_left(&tbs) > 0 && tbs.data[tbs.off] == DER_CONTEXT_0) {
+        ATEA_TRY(der_skip(&tbs, index, "version"));
+    }
+    ATEA_TRY(der_expect(&tbs, DER_INTEGER, index, "serialNumber", &part, NULL));
+    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "signature", &part, NULL));
+    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "issuer", &part, NULL));
+    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "validity", &part, NULL));
+    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "subject", &part, NULL));
+    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "subjectPublicKeyInfo", &key, &found));
+    /* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT
+     * STRING }: checked so that a shifted walk cannot pass another field off as the key. */
+    ATEA_TRY(der_expect(&key, DER_SEQUENCE, index, "SPKI algorithm", &part, NULL));
+    ATEA_TRY(der_expect(&key, DER_BIT_STRING, index, "SPKI subjectPublicKey", &part, NULL));
+    ATEA_ENSURE_MSG(atea_rd_end(&key) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
+                    "certificate %zu has %zu bytes after its subjectPublicKey", index,
+                    atea_rd_left(&key));
+    *spki = found;
+out:
+    return err;
+}
+
+/* The DER SubjectPublicKeyInfo of a key type up to its public bytes: SEQUENCE, AlgorithmIdentifier
+ * (RFC 5480 §2 named curves, RFC 8410 §3), BIT STRING header with 0 unused bits. The public
+ * bytes follow: the uncompressed EC point (RFC 5480 §2.2) or the raw EdDSA key (RFC 8410 §4). */
+typedef struct spki_shape {
+    const char *key_type;
+    const char *group; /* EC group name, NULL for EdDSA */
+    size_t point_len;
+    size_t prefix_len;
+    uint8_t prefix[SPKI_MAX_PREFIX];
+} spki_shape;
+
+static const spki_shape shapes[] = {
+    {"EC", "prime256v1", 65, 26, {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+                                  0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                  0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00}},
+    {"EC", "secp384r1", 97, 23, {0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86,
+                                 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+                                 0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00}},
+    {"EC", "secp521r1", 133, 25, {0x30, 0x81, 0x9b, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86,
+                                  0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b, 0x81,
+                                  0x04, 0x00, 0x23, 0x03, 0x81, 0x86, 0x00}},
+    {"ED25519",
+     NULL,
+     32,
+     12,
+     {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00}},
+    {"ED448",
+     NULL,
+     57,
+     12,
+     {0x30, 0x43, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71, 0x03, 0x3a, 0x00}},
+};
+
+/* The key's SubjectPublicKeyInfo if it has one of the shapes above: 1 and out[0..*len), else 0. */
+static int assemble_spki(EVP_PKEY *key, uint8_t out[SPKI_MAX_PREFIX + SPKI_MAX_POINT], size_t *len)
+{
+    char group[32];
+    size_t group_len = 0;
+    size_t point_len = 0;
+    int is_ec = EVP_PKEY_is_a(key, "EC");
+    if (is_ec && EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+                                                sizeof(group), &group_len) != 1) {
+        return 0;
+    }
+    for (size_t i = 0; i < ATEA_ARRAY_LEN(shapes); i++) {
+        const spki_shape *s = &shapes[i];
+        int fits = is_ec ? s->group != NULL && strcmp(group, s->group) == 0
+                         : s->group == NULL && EVP_PKEY_is_a(key, s->key_type);
+        if (!fits) {
+            continue;
+        }
+        memcpy(out, s->prefix, s->prefix_len);
+        /* EC: ENCODED_PUBLIC_KEY, the point in the key's form (uncompressed unless set
+         * otherwise; a compressed one does not fit point_len and takes the exact path). EdDSA:
+         * the raw key (OpenSSL 3.0 has no ENCODED_PUBLIC_KEY for it). */
+        point_len = SPKI_MAX_POINT;
+        int got =
+            is_ec ? EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                                    out + s->prefix_len, SPKI_MAX_POINT, &point_len)
+                  : EVP_PKEY_get_raw_public_key(key, out + s->prefix_len, &point_len);
+        if (got != 1 || point_len != s->point_len) {
+            return 0;
+        }
+        *len = s->prefix_len + point_len;
+        return 1;
+    }
+    return 0;
+}
+
+/* The exact comparison: the leaf's key decoded from its SubjectPublicKeyInfo, EVP_PKEY_eq. */
+static atea_err decode_and_compare(EVP_PKEY *key, atea_slice spki, int *match)
+{
+    atea_err err = ATEA_OK;
+    const unsigned char *p = spki.data;
+    EVP_PKEY *leaf_key = d2i_PUBKEY(NULL, &p, (long)spki.len);
+    ATEA_ENSURE_MSG(leaf_key != NULL && p == spki.data + spki.len, ATEA_ERR_EA_BAD_CERT,
+                    "the end-entity certificate's %zu-byte subjectPublicKeyInfo is no key "
+                    "OpenSSL can decode",
+                    spki.len);
+    *match = EVP_PKEY_eq(leaf_key, key) == 1;
+out:
+    EVP_PKEY_free(leaf_key);
+    return err;
+}
+
+atea_err atea_ea_key_matches_cert(EVP_PKEY *key, atea_slice leaf_der)
+{
+    atea_err err = ATEA_OK;
+    atea_slice spki = {0};
+    uint8_t assembled[SPKI_MAX_PREFIX + SPKI_MAX_POINT];
+    size_t assembled_len = 0;
+    int match = 0;
+    ATEA_ENSURE(key != NULL, ATEA_ERR_INVALID_ARG);
+    ATEA_TRY(atea_ea_cert_spki(leaf_der, 0, &spki));
+    /* Public data: a plain compare. Equal bytes are the key's own encoding, hence the key. */
+    match = assemble_spki(key, assembled, &assembled_len) && assembled_len == spki.len &&
+            memcmp(assembled, spki.data, spki.len) == 0;
+    if (!match) {
+        ATEA_TRY(decode_and_compare(key, spki, &match));
+    }
+    ATEA_ENSURE_MSG(match, ATEA_ERR_EA_KEY_MISMATCH,
+                    "the %s signing key is not the end-entity certificate's key",
+                    EVP_PKEY_get0_type_name(key));
+out:
+    ERR_clear_error();
+    return err;
+}
