@@ -8,17 +8,15 @@
 #include "core/check.h"
 #include "ea/ea_internal.h"
 
-atea_err atea_ea_chain_verify(const atea_ea_cert *certs, size_t n, X509_STORE *trust, int use_time,
-                              int64_t time)
+atea_err atea_ea_chain_verify(X509 *leaf, const atea_ea_cert *certs, size_t n, X509_STORE *trust,
+                              int use_time, int64_t time)
 {
     atea_err err = ATEA_OK;
-    X509 *leaf = NULL;
     STACK_OF(X509) *untrusted = sk_X509_new_null();
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-    ATEA_ENSURE(n >= 1 && trust != NULL, ATEA_ERR_INVALID_ARG);
+    ATEA_ENSURE(leaf != NULL && n >= 1 && trust != NULL, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE_ALLOC(untrusted);
     ATEA_ENSURE_ALLOC(ctx);
-    ATEA_TRY(atea_ea_cert_decode(certs[0].der, 0, &leaf));
     for (size_t i = 1; i < n; i++) {
         X509 *x = NULL;
         ATEA_TRY(atea_ea_cert_decode(certs[i].der, i, &x));
@@ -39,7 +37,6 @@ atea_err atea_ea_chain_verify(const atea_ea_cert *certs, size_t n, X509_STORE *t
 out:
     X509_STORE_CTX_free(ctx);
     sk_X509_pop_free(untrusted, X509_free);
-    X509_free(leaf);
     ERR_clear_error();
     return err;
 }

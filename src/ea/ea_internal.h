@@ -110,9 +110,11 @@ atea_err atea_ea_build_authenticator(const atea_ea_build *b, atea_buf *out) ATEA
 atea_err atea_ea_build_empty(const atea_ea_keys *keys, atea_slice request, atea_slice context,
                              atea_buf *out) ATEA_MUST_USE;
 
-/* PKIX-validate certs (leaf first) against trust (chain.c). */
-atea_err atea_ea_chain_verify(const atea_ea_cert *certs, size_t n, X509_STORE *trust, int use_time,
-                              int64_t time) ATEA_MUST_USE;
+/* PKIX-validate certs (leaf first) against trust (chain.c). leaf is certs[0] already decoded
+ * (borrowed): the caller decoded it for the signature, and a second d2i_X509 would cost as much
+ * again; certs[1..n) are decoded here. */
+atea_err atea_ea_chain_verify(X509 *leaf, const atea_ea_cert *certs, size_t n, X509_STORE *trust,
+                              int use_time, int64_t time) ATEA_MUST_USE;
 
 /* Decode one DER certificate exactly (no trailing bytes): ATEA_ERR_EA_BAD_CERT otherwise. */
 atea_err atea_ea_cert_decode(atea_slice der, size_t index, X509 **px) ATEA_MUST_USE;

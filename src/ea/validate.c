@@ -125,27 +125,24 @@ out:
     return err;
 }
 
-/* Steps 6-8: scheme, signature, Finished. */
-static atea_err check_proof(const atea_ea_keys *keys, const atea_ea_offer *offer, atea_slice req,
-                            const atea_ea_cert_msg *cert, const atea_ea_cv_msg *cv,
-                            atea_slice verify_data)
+/* Steps 6-8 (the scheme already checked against the offer): the scheme fits leaf_key, the key of
+ * cert's leaf; the signature; the Finished. */
+static atea_err check_proof(const atea_ea_keys *keys, atea_slice req, const atea_ea_cert_msg *cert,
+                            const atea_ea_cv_msg *cv, atea_slice verify_data, EVP_PKEY *leaf_key)
 {
     atea_err err = ATEA_OK;
-    X509 *leaf = NULL;
     const atea_ea_scheme *scheme = NULL;
     uint8_t th[ATEA_HASH_MAX_LEN];
     uint8_t content[ATEA_EA_CV_CONTENT_MAX];
     uint8_t mac[ATEA_HASH_MAX_LEN];
     size_t content_len = 0;
-    ATEA_TRY(atea_ea_offer_check_scheme(offer, cv->scheme));
     scheme = atea_ea_scheme_find(cv->scheme);
-    ATEA_TRY(atea_ea_cert_decode(cert->certs[0].der, 0, &leaf));
-    ATEA_TRY(atea_ea_scheme_fits_key(scheme, X509_get0_pubkey(leaf)));
+    ATEA_TRY(atea_ea_scheme_fits_key(scheme, leaf_key));
     atea_slice signed_parts[2] = {req, cert->hs.raw};
     ATEA_TRY(atea_ea_transcript_hash(keys, signed_parts, 2, th));
     atea_ea_cv_content(th, keys->len, content, &content_len);
-    ATEA_TRY(atea_ea_scheme_verify(scheme, X509_get0_pubkey(leaf), content, content_len,
-                                   cv->signature.data, cv->signature.len));
+    ATEA_TRY(atea_ea_scheme_verify(scheme, leaf_key, content, content_len, cv->signature.data,
+                                   cv->signature.len));
     atea_slice mac_parts[3] = {req, cert->hs.raw, cv->hs.raw};
     ATEA_TRY(atea_ea_finished_mac(keys, mac_parts, 3, mac));
     ATEA_ENSURE_MSG(atea_ct_equal(mac, verify_data.data, keys->len), ATEA_ERR_EA_BAD_FINISHED,
@@ -153,7 +150,6 @@ static atea_err check_proof(const atea_ea_keys *keys, const atea_ea_offer *offer
                     "connection");
 out:
     atea_wipe(mac, sizeof(mac));
-    X509_free(leaf);
     return err;
 }
 
@@ -169,6 +165,7 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
     atea_slice verify_data;
     atea_ea_offer offer;
     atea_slice cmw = {0};
+    X509 *leaf = NULL;
     resolved *r = calloc(1, sizeof(*r));
     ATEA_ENSURE_ALLOC(r);
     ATEA_ENSURE_MSG(cert_hs->type == ATEA_EA_HS_CERTIFICATE, ATEA_ERR_EA_MSG_TYPE,
@@ -208,10 +205,15 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
                                           cert.certs[i].extensions, cert.certs[i].n_extensions,
                                           &cmw));
     }
-    ATEA_TRY(check_proof(keys, &offer, r->has_request ? r->req.hs.raw : (atea_slice){NULL, 0},
-                         &cert, &cv, verify_data));
+    /* The leaf is decoded once, for the signature and for PKIX (d2i_X509 is the costliest step
+     * of a validation under OpenSSL 3.0, docs/BENCHMARKS.md "ea_auth"). */
+    ATEA_TRY(atea_ea_offer_check_scheme(&offer, cv.scheme));
+    ATEA_TRY(atea_ea_cert_decode(cert.certs[0].der, 0, &leaf));
+    ATEA_TRY(check_proof(keys, r->has_request ? r->req.hs.raw : (atea_slice){NULL, 0}, &cert, &cv,
+                         verify_data, X509_get0_pubkey(leaf)));
     if (p->trust != NULL) {
-        ATEA_TRY(atea_ea_chain_verify(cert.certs, cert.n_certs, p->trust, p->use_time, p->time));
+        ATEA_TRY(
+            atea_ea_chain_verify(leaf, cert.certs, cert.n_certs, p->trust, p->use_time, p->time));
     }
     /* Valid: remember the context so that a replay fails (§7.4). */
     if (r->entry != NULL) {
@@ -233,6 +235,7 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
               r->has_request ? "requested" : "spontaneous", cert.n_certs,
               atea_ea_scheme_name(cv.scheme), cmw.len);
 out:
+    X509_free(leaf);
     free(r);
     return err;
 }
