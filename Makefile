@@ -23,7 +23,11 @@ demo: build
 check: setup
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/check.sh
 
+# Long fuzzing runs of every target (the same instrumented ASan+UBSan build as `check`).
 fuzz: setup
+	@cmake -S . -B build/check -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	    -DATEA_SANITIZE=ON -DATEA_FUZZ=ON >/dev/null
+	@ninja -C build/check
 	@FUZZ_SECONDS=$(LONG_FUZZ_SECONDS) ./scripts/fuzz.sh build/check
 
 bench: build
