@@ -38,7 +38,7 @@ typedef void (*atea_conn_event_fn)(void *user, const atea_session_event *ev);
 #define ATEA_CONN_OPTS_VERSION ATEA_CONN_OPTS_V1
 
 typedef struct atea_conn_opts {
-    unsigned version;         /* ATEA_CONN_OPTS_VERSION */
+    unsigned version;          /* ATEA_CONN_OPTS_VERSION */
     atea_session_opts session; /* copied by atea_conn_new, as the session copies it */
     /* 1 (default): the peer must have negotiated ALPN "atea/1" (atea_conn_ctx_set_alpn). */
     int require_alpn;
@@ -52,7 +52,8 @@ typedef struct atea_conn_opts {
 } atea_conn_opts;
 
 void atea_conn_opts_default_versioned(unsigned version, atea_conn_opts *opts);
-#define atea_conn_opts_default(opts) atea_conn_opts_default_versioned(ATEA_CONN_OPTS_VERSION, (opts))
+#define atea_conn_opts_default(opts)                                                               \
+    atea_conn_opts_default_versioned(ATEA_CONN_OPTS_VERSION, (opts))
 
 /* Offer (client) or select (server) ALPN "atea/1" on ctx. */
 atea_err atea_conn_ctx_set_alpn(SSL_CTX *ctx, int is_server) ATEA_MUST_USE;

@@ -41,7 +41,8 @@ atea_err atea_hex_decode(const char *text, size_t text_len, atea_buf *out)
             continue;
         }
         int v = hex_value(text[i]);
-        ATEA_ENSURE_MSG(v >= 0, ATEA_ERR_BAD_HEX, "character 0x%02x at position %zu is not a hex digit",
+        ATEA_ENSURE_MSG(v >= 0, ATEA_ERR_BAD_HEX,
+                        "character 0x%02x at position %zu is not a hex digit",
                         (unsigned)(unsigned char)text[i], i);
         if (high < 0) {
             high = v;

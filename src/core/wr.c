@@ -55,9 +55,9 @@ void atea_wr_reset(atea_wr *wr)
 static atea_err ensure_room(atea_wr *wr, size_t n)
 {
     atea_err err = ATEA_OK;
-    ATEA_ENSURE_MSG(n <= wr->max - wr->len, wr->growable ? ATEA_ERR_TOO_LARGE : ATEA_ERR_BUFFER_TOO_SMALL,
-                    "writing %zu bytes after %zu would exceed the limit of %zu", n, wr->len,
-                    wr->max);
+    ATEA_ENSURE_MSG(
+        n <= wr->max - wr->len, wr->growable ? ATEA_ERR_TOO_LARGE : ATEA_ERR_BUFFER_TOO_SMALL,
+        "writing %zu bytes after %zu would exceed the limit of %zu", n, wr->len, wr->max);
     size_t want = wr->len + n;
     if (want <= wr->cap) {
         goto out;

@@ -33,9 +33,9 @@ struct atea_conn {
     atea_tls tls;
     atea_session *session;
     int handshake_done;
-    int tls_eof;  /* the peer closed the TLS connection */
-    int ready;    /* READY seen: application data may flow */
-    int closed;   /* CLOSED seen */
+    int tls_eof;      /* the peer closed the TLS connection */
+    int ready;        /* READY seen: application data may flow */
+    int closed;       /* CLOSED seen */
     atea_err refused; /* the error of a REFUSED/CLOSED event, if any */
     uint8_t in[CONN_READ_CHUNK];
     size_t in_len; /* bytes of `in` the session has not consumed yet */
@@ -243,7 +243,8 @@ static atea_err pump_in(atea_conn *c, int *want_read)
                 int e = SSL_get_error(c->ssl, n);
                 if (e == SSL_ERROR_WANT_READ) {
                     *want_read = 1;
-                } else if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL) {
+                } else if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL ||
+                           e == SSL_ERROR_SSL) {
                     c->tls_eof = 1;
                 } else if (e != SSL_ERROR_WANT_WRITE) {
                     c->tls_eof = 1;
@@ -378,7 +379,8 @@ static atea_err take_events(atea_conn *c, size_t *taken)
         case ATEA_SESSION_EV_CLOSED:
             if (ev.err != ATEA_OK && c->refused == ATEA_OK) {
                 c->refused = ev.err;
-                atea__err_set(ev.err, __FILE__, __LINE__, "%s", ev.text[0] ? ev.text : atea_strerror(ev.err));
+                atea__err_set(ev.err, __FILE__, __LINE__, "%s",
+                              ev.text[0] ? ev.text : atea_strerror(ev.err));
             }
             if (ev.type == ATEA_SESSION_EV_CLOSED) {
                 c->closed = 1;
@@ -523,7 +525,8 @@ atea_err atea_conn_close(atea_conn *c)
     if (c->session != NULL && !atea_session_is_closed(c->session)) {
         ATEA_TRY(atea_session_close(c->session));
     }
-    while (c->session != NULL && atea_session_pending_output(c->session) > 0 && now_ms() < deadline) {
+    while (c->session != NULL && atea_session_pending_output(c->session) > 0 &&
+           now_ms() < deadline) {
         int want_write = 0;
         ATEA_TRY(pump_out(c, &want_write));
         if (want_write) {

@@ -108,7 +108,7 @@ static void test_error_registry(void **state)
     assert_string_equal(atea_strerror(-12345), "unknown atea error");
     /* every registered code has a distinct value, a name and a message */
 #define CHECK_ENTRY(id, value, msg)                                                                \
-    assert_int_equal(atea_err_class_of(id) != ATEA_ERR_CLASS_OK, 1);                             \
+    assert_int_equal(atea_err_class_of(id) != ATEA_ERR_CLASS_OK, 1);                               \
     assert_string_equal(atea_err_name(id), #id);                                                   \
     assert_true(strlen(msg) > 10);
     ATEA_ERRORS(CHECK_ENTRY)

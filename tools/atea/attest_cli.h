@@ -30,43 +30,122 @@ enum {
 };
 
 #define ATEA_OPTS_ATTEST_PLATFORM                                                                  \
-    {"platform", 0, ATEA_OPT_STR, 0, ATEA_AO_PLATFORM, "NAME",                                     \
+    {"platform",                                                                                   \
+     0,                                                                                            \
+     ATEA_OPT_STR,                                                                                 \
+     0,                                                                                            \
+     ATEA_AO_PLATFORM,                                                                             \
+     "NAME",                                                                                       \
      "evidence source: sim (simulated TEE), tpm (TPM 2.0) or tsm (Linux configfs-tsm)"},           \
-        {"sim-dir", 0, ATEA_OPT_FILE, 0, ATEA_AO_SIM_DIR, "DIR",                                   \
+        {"sim-dir",                                                                                \
+         0,                                                                                        \
+         ATEA_OPT_FILE,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_SIM_DIR,                                                                          \
+         "DIR",                                                                                    \
          "key store of the simulated TEE (default ~/.local/share/atea/sim)"},                      \
-        {"sim-identity", 0, ATEA_OPT_STR, 0, ATEA_AO_SIM_IDENTITY, "NAME",                         \
+        {"sim-identity",                                                                           \
+         0,                                                                                        \
+         ATEA_OPT_STR,                                                                             \
+         0,                                                                                        \
+         ATEA_AO_SIM_IDENTITY,                                                                     \
+         "NAME",                                                                                   \
          "identity of the simulated TEE to attest as (default \"default\")"},                      \
-        {"tpm", 0, ATEA_OPT_STR, 0, ATEA_AO_TPM, "TCTI",                                           \
+        {"tpm",                                                                                    \
+         0,                                                                                        \
+         ATEA_OPT_STR,                                                                             \
+         0,                                                                                        \
+         ATEA_AO_TPM,                                                                              \
+         "TCTI",                                                                                   \
          "TPM to quote with, as a tpm2-tss TCTI (default device:/dev/tpmrm0)"},                    \
-        {"pcrs", 0, ATEA_OPT_STR, 0, ATEA_AO_PCRS, "SEL",                                          \
+        {"pcrs",                                                                                   \
+         0,                                                                                        \
+         ATEA_OPT_STR,                                                                             \
+         0,                                                                                        \
+         ATEA_AO_PCRS,                                                                             \
+         "SEL",                                                                                    \
          "PCR selection to quote, bank:list (default sha256:0-7)"},                                \
-        {"tsm-root", 0, ATEA_OPT_FILE, 0, ATEA_AO_TSM_ROOT, "DIR",                                 \
-         "configfs-tsm report directory (default /sys/kernel/config/tsm/report)"}
+    {                                                                                              \
+        "tsm-root", 0, ATEA_OPT_FILE, 0, ATEA_AO_TSM_ROOT, "DIR",                                  \
+            "configfs-tsm report directory (default /sys/kernel/config/tsm/report)"                \
+    }
 
 #define ATEA_OPTS_VERIFY                                                                           \
-    {"policy", 0, ATEA_OPT_FILE, 0, ATEA_AO_POLICY, "FILE",                                        \
+    {"policy",                                                                                     \
+     0,                                                                                            \
+     ATEA_OPT_FILE,                                                                                \
+     0,                                                                                            \
+     ATEA_AO_POLICY,                                                                               \
+     "FILE",                                                                                       \
      "appraisal policy (JSON, docs/POLICY.md) for the peer's or the file's evidence"},             \
-        {"at", 0, ATEA_OPT_TIME, 0, ATEA_AO_AT, "TIME",                                            \
+        {"at",                                                                                     \
+         0,                                                                                        \
+         ATEA_OPT_TIME,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_AT,                                                                               \
+         "TIME",                                                                                   \
          "verify certificates and collateral as of TIME instead of now"},                          \
-        {"collateral", 0, ATEA_OPT_FILE, 0, ATEA_AO_COLLATERAL, "DIR",                             \
+        {"collateral",                                                                             \
+         0,                                                                                        \
+         ATEA_OPT_FILE,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_COLLATERAL,                                                                       \
+         "DIR",                                                                                    \
          "offline collateral directory (TDX TCB info, QE identity, CRLs)"},                        \
-        {"certs", 0, ATEA_OPT_FILE, ATEA_OPT_F_MULTI, ATEA_AO_CERTS, "FILE",                       \
-         "extra certificates for evidence chains, e.g. SNP VCEK and ASK/ARK (repeatable)"}
+    {                                                                                              \
+        "certs", 0, ATEA_OPT_FILE, ATEA_OPT_F_MULTI, ATEA_AO_CERTS, "FILE",                        \
+            "extra certificates for evidence chains, e.g. SNP VCEK and ASK/ARK (repeatable)"       \
+    }
 
 #define ATEA_OPTS_SESSION_ATTEST                                                                   \
-    {"attest", 0, ATEA_OPT_BOOL, 0, ATEA_AO_ATTEST, NULL,                                          \
+    {"attest",                                                                                     \
+     0,                                                                                            \
+     ATEA_OPT_BOOL,                                                                                \
+     0,                                                                                            \
+     ATEA_AO_ATTEST,                                                                               \
+     NULL,                                                                                         \
      "this side attests when the peer asks (evidence from --platform)"},                           \
-        {"verify-peer", 0, ATEA_OPT_BOOL, 0, ATEA_AO_VERIFY_PEER, NULL,                            \
+        {"verify-peer",                                                                            \
+         0,                                                                                        \
+         ATEA_OPT_BOOL,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_VERIFY_PEER,                                                                      \
+         NULL,                                                                                     \
          "require the peer's attestation and appraise it with --policy"},                          \
-        {"mutual", 0, ATEA_OPT_BOOL, 0, ATEA_AO_MUTUAL, NULL,                                      \
+        {"mutual",                                                                                 \
+         0,                                                                                        \
+         ATEA_OPT_BOOL,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_MUTUAL,                                                                           \
+         NULL,                                                                                     \
          "both sides attest and both verify (--attest and --verify-peer)"},                        \
-        {"optional", 0, ATEA_OPT_BOOL, 0, ATEA_AO_OPTIONAL, NULL,                                  \
+        {"optional",                                                                               \
+         0,                                                                                        \
+         ATEA_OPT_BOOL,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_OPTIONAL,                                                                         \
+         NULL,                                                                                     \
          "let application data flow before the peer's attestation succeeds"},                      \
-        {"reattest-interval", 0, ATEA_OPT_SECS, 0, ATEA_AO_REATTEST_INTERVAL, "SECS",              \
+        {"reattest-interval",                                                                      \
+         0,                                                                                        \
+         ATEA_OPT_SECS,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_REATTEST_INTERVAL,                                                                \
+         "SECS",                                                                                   \
          "ask the peer to attest again every SECS seconds"},                                       \
-        {"cmw-ext", 0, ATEA_OPT_UNUM, 0, ATEA_AO_CMW_EXT, "N",                                     \
+        {"cmw-ext",                                                                                \
+         0,                                                                                        \
+         ATEA_OPT_UNUM,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_CMW_EXT,                                                                          \
+         "N",                                                                                      \
          "extension codepoint of cmw_attestation (default 65280 = 0xFF00)"},                       \
-        {"exporter-label", 0, ATEA_OPT_STR, 0, ATEA_AO_EXPORTER_LABEL, "LABEL",                    \
+        {"exporter-label",                                                                         \
+         0,                                                                                        \
+         ATEA_OPT_STR,                                                                             \
+         0,                                                                                        \
+         ATEA_AO_EXPORTER_LABEL,                                                                   \
+         "LABEL",                                                                                  \
          "TLS exporter label of the binder (default \"Attestation\")"},                            \
         ATEA_OPTS_ATTEST_PLATFORM, ATEA_OPTS_VERIFY
 

@@ -18,8 +18,8 @@
 
 #define CHANNEL_DEFAULT_TIMEOUT_S 30
 
-static atea_err appraise_cb(void *user, const uint8_t *cmw, size_t len, const atea_binding *expected,
-                            atea_appraisal *out)
+static atea_err appraise_cb(void *user, const uint8_t *cmw, size_t len,
+                            const atea_binding *expected, atea_appraisal *out)
 {
     atea_cli_channel *ch = user;
     return atea_verify_cmw(ch->verifier, cmw, len, expected, out);
@@ -73,7 +73,8 @@ static void event_cb(void *user, const atea_session_event *ev)
         }
         break;
     case ATEA_SESSION_EV_REFUSED:
-        atea_errorf("attestation %s: %s (reason %u %s)", ev->by_peer ? "refused by the peer" : "failed",
+        atea_errorf("attestation %s: %s (reason %u %s)",
+                    ev->by_peer ? "refused by the peer" : "failed",
                     ev->text[0] ? ev->text : atea_strerror(ev->err), ev->reason,
                     atea_reason_name(ev->reason));
         break;
@@ -116,7 +117,8 @@ static int make_ctx(atea_cli_channel *ch)
             return ATEA_EXIT_CONFIG;
         }
     } else if (ch->is_server) {
-        err = atea_cli_ident_generate(&ch->tls_id, ATEA_CLI_KEY_P256, "atea ephemeral server", NULL);
+        err =
+            atea_cli_ident_generate(&ch->tls_id, ATEA_CLI_KEY_P256, "atea ephemeral server", NULL);
         if (err != ATEA_OK) {
             atea_error_err(err, "generating an ephemeral TLS certificate");
             return ATEA_EXIT_INTERNAL;
@@ -176,7 +178,7 @@ int atea_cli_channel_init(atea_cli_channel *ch, int is_server, const atea_optval
     atea_session_opts *so = &ch->copts.session;
     so->role = (attest ? ATEA_SESSION_ATTESTER : 0) | (verify ? ATEA_SESSION_RELYING_PARTY : 0);
     so->policy = v[ATEA_AO_OPTIONAL].set && v[ATEA_AO_OPTIONAL].flag ? ATEA_SESSION_OPTIONAL
-                                                                      : ATEA_SESSION_REQUIRE;
+                                                                     : ATEA_SESSION_REQUIRE;
     if (v[ATEA_AO_CMW_EXT].set) {
         if (v[ATEA_AO_CMW_EXT].num > 0xffff) {
             atea_usagef("--cmw-ext %llu is not a 16-bit extension type",
@@ -191,7 +193,8 @@ int atea_cli_channel_init(atea_cli_channel *ch, int is_server, const atea_optval
     if (v[ATEA_AO_REATTEST_INTERVAL].set) {
         so->reattest_interval_ms = v[ATEA_AO_REATTEST_INTERVAL].num * 1000u;
     }
-    int timeout_s = v[ATEA_CO_TIMEOUT].set ? (int)v[ATEA_CO_TIMEOUT].num : CHANNEL_DEFAULT_TIMEOUT_S;
+    int timeout_s =
+        v[ATEA_CO_TIMEOUT].set ? (int)v[ATEA_CO_TIMEOUT].num : CHANNEL_DEFAULT_TIMEOUT_S;
     ch->copts.io_timeout_ms = timeout_s * 1000;
     so->hello_timeout_ms = (uint64_t)timeout_s * 1000u;
     so->attest_timeout_ms = (uint64_t)timeout_s * 1000u;
@@ -230,8 +233,8 @@ int atea_cli_channel_init(atea_cli_channel *ch, int is_server, const atea_optval
     return ATEA_EXIT_OK;
 }
 
-int atea_cli_channel_start(atea_cli_channel *ch, const atea_cmd_spec *spec, int is_server,
-                           int argc, char **argv, atea_optval *v)
+int atea_cli_channel_start(atea_cli_channel *ch, const atea_cmd_spec *spec, int is_server, int argc,
+                           char **argv, atea_optval *v)
 {
     int first = 0;
     memset(ch, 0, sizeof(*ch));

@@ -28,18 +28,30 @@ enum {
 
 #define ATEA_OPTS_CHANNEL_COMMON                                                                   \
     ATEA_OPTS_TLS(ATEA_CO_), ATEA_OPTS_OUTPUT(ATEA_CO_), ATEA_OPTS_SESSION_ATTEST,                 \
-        {"msg", 0, ATEA_OPT_BOOL, 0, ATEA_CO_MSG, NULL,                                            \
+        {"msg",                                                                                    \
+         0,                                                                                        \
+         ATEA_OPT_BOOL,                                                                            \
+         0,                                                                                        \
+         ATEA_CO_MSG,                                                                              \
+         NULL,                                                                                     \
          "print every atea frame sent and received (direction, type, length, hex) on stderr"},     \
-        {"timeout", 0, ATEA_OPT_SECS, 0, ATEA_CO_TIMEOUT, "SECS",                                  \
+        {"timeout",                                                                                \
+         0,                                                                                        \
+         ATEA_OPT_SECS,                                                                            \
+         0,                                                                                        \
+         ATEA_CO_TIMEOUT,                                                                          \
+         "SECS",                                                                                   \
          "give up when the peer does not answer within SECS seconds (default 30)"},                \
-        {"reattest-after", 0, ATEA_OPT_SECS, 0, ATEA_CO_REATTEST_AFTER, "SECS",                    \
-         "ask the peer to attest once more SECS seconds after the first attestation"}
+    {                                                                                              \
+        "reattest-after", 0, ATEA_OPT_SECS, 0, ATEA_CO_REATTEST_AFTER, "SECS",                     \
+            "ask the peer to attest once more SECS seconds after the first attestation"            \
+    }
 
 typedef struct atea_cli_channel {
     int is_server;
     const atea_optval *v;
     SSL_CTX *ctx;
-    atea_cli_ident tls_id;  /* server: --cert/--key or ephemeral */
+    atea_cli_ident tls_id;    /* server: --cert/--key or ephemeral */
     atea_cli_ident attest_id; /* the authenticator leaf: an ephemeral attestation key */
     atea_attester *attester;
     atea_verifier *verifier;
@@ -56,8 +68,8 @@ int atea_cli_channel_init(atea_cli_channel *ch, int is_server, const atea_optval
 /* A command's start: parse argv with spec into v, require the address option (--accept or
  * --connect), and init ch. Returns ATEA_OPT_CONTINUE when ready (ch must then be disposed),
  * else the exit code (ch already disposed). */
-int atea_cli_channel_start(atea_cli_channel *ch, const atea_cmd_spec *spec, int is_server,
-                           int argc, char **argv, atea_optval *v);
+int atea_cli_channel_start(atea_cli_channel *ch, const atea_cmd_spec *spec, int is_server, int argc,
+                           char **argv, atea_optval *v);
 void atea_cli_channel_dispose(atea_cli_channel *ch);
 
 /* Run one connection on fd (connected TCP socket; closed by this call): TLS handshake,

@@ -35,8 +35,8 @@ int atea_cmd_verify(int argc, char **argv);
      atea_cmd_inspect},                                                                            \
         {"server", "accept attested TLS connections (like openssl s_server)", atea_cmd_server},    \
         {"client", "connect over attested TLS (like openssl s_client)", atea_cmd_client},          \
-        {"evidence", "produce evidence bound to a report_data, as a CMW", atea_cmd_evidence},     \
-        {"verify", "appraise evidence against a policy (EAR-shaped JSON)", atea_cmd_verify},      \
+        {"evidence", "produce evidence bound to a report_data, as a CMW", atea_cmd_evidence},      \
+        {"verify", "appraise evidence against a policy (EAR-shaped JSON)", atea_cmd_verify},       \
         {"demo", "run the atea demo over loopback", atea_cmd_demo},                                \
         {"version", "print the version of atea", atea_cmd_version},
 

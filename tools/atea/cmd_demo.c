@@ -91,7 +91,8 @@ static atea_err send_msg(demo_side *side, const atea_buf *msg)
 {
     uint8_t hdr[4] = {(uint8_t)(msg->len >> 24), (uint8_t)(msg->len >> 16),
                       (uint8_t)(msg->len >> 8), (uint8_t)msg->len};
-    if (SSL_write(side->ssl, hdr, 4) != 4 || SSL_write(side->ssl, msg->data, (int)msg->len) != (int)msg->len) {
+    if (SSL_write(side->ssl, hdr, 4) != 4 ||
+        SSL_write(side->ssl, msg->data, (int)msg->len) != (int)msg->len) {
         return atea__err_set(ATEA_ERR_NET_IO, __FILE__, __LINE__, "SSL_write failed");
     }
     return ATEA_OK;
@@ -142,7 +143,9 @@ static atea_err side_setup(demo_side *side, SSL_CTX *ctx, int fd, int is_server)
     ATEA_ENSURE(SSL_set_fd(side->ssl, fd) == 1, ATEA_ERR_INTERNAL);
     int rc = is_server ? SSL_accept(side->ssl) : SSL_connect(side->ssl);
     ATEA_ENSURE_MSG(rc == 1, ATEA_ERR_TLS_HANDSHAKE, "TLS handshake failed: %s",
-                    ERR_reason_error_string(ERR_peek_last_error()) ? ERR_reason_error_string(ERR_peek_last_error()) : "connection closed");
+                    ERR_reason_error_string(ERR_peek_last_error())
+                        ? ERR_reason_error_string(ERR_peek_last_error())
+                        : "connection closed");
     say(side, "TLS handshake done: %s, %s", SSL_get_version(side->ssl),
         SSL_CIPHER_get_name(SSL_get_current_cipher(side->ssl)));
     ATEA_TRY(atea_ossl_tls_init(&side->ossl, side->ssl, &side->tls));
@@ -197,7 +200,8 @@ static atea_err run_server(int listen_fd, const atea_cli_ident *ca)
     atea_buf auth = {0};
     int fd = -1;
     ATEA_TRY(atea_cli_ident_generate(&tls_id, ATEA_CLI_KEY_P256, "atea demo server", ca));
-    ATEA_TRY(atea_cli_ident_generate(&second, ATEA_CLI_KEY_ED25519, "atea demo second identity", ca));
+    ATEA_TRY(
+        atea_cli_ident_generate(&second, ATEA_CLI_KEY_ED25519, "atea demo second identity", ca));
     ATEA_TRY(make_ctx(1, &tls_id, NULL, &ctx));
     ATEA_TRY(atea_net_accept(listen_fd, 10000, &fd));
     ATEA_TRY(side_setup(&s, ctx, fd, 1));
@@ -247,9 +251,8 @@ static atea_err validate(demo_side *c, X509_STORE *store, const atea_buf *req, c
 {
     atea_err err = ATEA_OK;
     atea_ea_identity id = {0};
-    atea_ea_validate_params vp = {.request = req ? req->data : NULL,
-                                  .request_len = req ? req->len : 0,
-                                  .trust = store};
+    atea_ea_validate_params vp = {
+        .request = req ? req->data : NULL, .request_len = req ? req->len : 0, .trust = store};
     char subject[256] = "";
     uint16_t hello_exts[ATEA_TLS_MAX_EXTENSIONS];
     size_t n_hello = 0;
@@ -262,13 +265,16 @@ static atea_err validate(demo_side *c, X509_STORE *store, const atea_buf *req, c
     }
     err = atea_ea_validate(c->ea, &vp, auth->data, auth->len, &id);
     if (err == ATEA_ERR_EA_REFUSED) {
-        say(c, "%s: a valid empty authenticator: the server refused, authenticated by its "
-               "Finished MAC", what);
+        say(c,
+            "%s: a valid empty authenticator: the server refused, authenticated by its "
+            "Finished MAC",
+            what);
         err = ATEA_OK;
         goto out;
     }
     ATEA_TRY(err);
-    X509 *leaf = d2i_X509(NULL, &(const unsigned char *){id.certs[0].der.data}, (long)id.certs[0].der.len);
+    X509 *leaf =
+        d2i_X509(NULL, &(const unsigned char *){id.certs[0].der.data}, (long)id.certs[0].der.len);
     if (leaf != NULL) {
         atea_cli_subject(leaf, subject, sizeof(subject));
         X509_free(leaf);
@@ -355,8 +361,9 @@ int atea_cmd_demo(int argc, char **argv)
         _exit(err == ATEA_OK ? 0 : 1);
     }
     close(listen_fd);
-    err = pid < 0 ? atea__err_set(ATEA_ERR_INTERNAL, __FILE__, __LINE__, "fork: %s", strerror(errno))
-                  : run_client(addr, &ca);
+    err = pid < 0
+              ? atea__err_set(ATEA_ERR_INTERNAL, __FILE__, __LINE__, "fork: %s", strerror(errno))
+              : run_client(addr, &ca);
     int status = 0;
     if (pid > 0) {
         waitpid(pid, &status, 0);

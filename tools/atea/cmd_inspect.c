@@ -15,7 +15,8 @@ enum { I_TYPE, I_CMW_EXT, I_COUNT };
 
 static const atea_opt options[] = {
     {"type", 't', ATEA_OPT_STR, 0, I_TYPE, "TYPE",
-     "what the input is: auto (default), ea, cmw, tdx, snp, snp-cert-table, cca, sim, tpm-collection"},
+     "what the input is: auto (default), ea, cmw, tdx, snp, snp-cert-table, cca, sim, "
+     "tpm-collection"},
     {"cmw-ext", 0, ATEA_OPT_UNUM, 0, I_CMW_EXT, "N",
      "extension codepoint of cmw_attestation (default 65280 = 0xFF00)"},
 };

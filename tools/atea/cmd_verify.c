@@ -84,7 +84,8 @@ int atea_cmd_verify(int argc, char **argv)
     }
     if (err != ATEA_OK) {
         atea_error_err(err, "%s is not accepted", argv[first]);
-        rc = atea_err_class_of(err) == ATEA_ERR_CLASS_DECODE ? ATEA_EXIT_PROTOCOL : ATEA_EXIT_REFUSED;
+        rc = atea_err_class_of(err) == ATEA_ERR_CLASS_DECODE ? ATEA_EXIT_PROTOCOL
+                                                             : ATEA_EXIT_REFUSED;
         goto done;
     }
     rc = ATEA_EXIT_OK;

@@ -67,7 +67,8 @@ atea_err atea_cli_ident_generate(atea_cli_ident *id, atea_cli_keytype type, cons
     X509_NAME *name = X509_get_subject_name(cert);
     ATEA_ENSURE(X509_set_version(cert, 2) == 1 &&
                     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                               (const unsigned char *)common_name, -1, -1, 0) == 1 &&
+                                               (const unsigned char *)common_name, -1, -1,
+                                               0) == 1 &&
                     X509_gmtime_adj(X509_getm_notBefore(cert), -60) != NULL &&
                     X509_gmtime_adj(X509_getm_notAfter(cert), 86400) != NULL &&
                     X509_set_pubkey(cert, id->key) == 1,
@@ -109,22 +110,22 @@ atea_err atea_cli_ident_load(atea_cli_ident *id, const char *cert_file, const ch
     BIO *bio = NULL;
     memset(id, 0, sizeof(*id));
     bio = BIO_new_file(cert_file, "r");
-    ATEA_ENSURE_MSG(bio != NULL, ATEA_ERR_TLS_CONFIG, "cannot open certificate file %s",
-                    cert_file);
+    ATEA_ENSURE_MSG(bio != NULL, ATEA_ERR_TLS_CONFIG, "cannot open certificate file %s", cert_file);
     X509 *cert;
     while (id->n_chain < ATEA_CLI_MAX_CHAIN &&
            (cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
         id->chain[id->n_chain++] = cert;
     }
     ERR_clear_error();
-    ATEA_ENSURE_MSG(id->n_chain > 0, ATEA_ERR_TLS_CONFIG, "%s holds no PEM certificate",
-                    cert_file);
+    ATEA_ENSURE_MSG(id->n_chain > 0, ATEA_ERR_TLS_CONFIG, "%s holds no PEM certificate", cert_file);
     BIO_free(bio);
     bio = BIO_new_file(key_file, "r");
     ATEA_ENSURE_MSG(bio != NULL, ATEA_ERR_TLS_CONFIG, "cannot open key file %s", key_file);
     id->key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-    ATEA_ENSURE_MSG(id->key != NULL, ATEA_ERR_TLS_CONFIG, "%s holds no PEM private key (or it is "
-                    "encrypted)", key_file);
+    ATEA_ENSURE_MSG(id->key != NULL, ATEA_ERR_TLS_CONFIG,
+                    "%s holds no PEM private key (or it is "
+                    "encrypted)",
+                    key_file);
     ATEA_ENSURE_MSG(X509_check_private_key(id->chain[0], id->key) == 1, ATEA_ERR_TLS_CONFIG,
                     "the key in %s does not match the certificate in %s", key_file, cert_file);
     ATEA_TRY(fill_der(id));

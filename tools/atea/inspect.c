@@ -54,8 +54,7 @@ atea_inspect_kind atea_inspect_detect(const uint8_t *in, size_t len)
 
 /* The dumpers of the cmw and verify layers write into a bounded writer; what they wrote before
  * a fault is kept. A CMW is shown as its wrapper, then the evidence inside it. */
-static atea_err dump_evidence(atea_evidence_format f, const uint8_t *in, size_t len,
-                              atea_buf *text)
+static atea_err dump_evidence(atea_evidence_format f, const uint8_t *in, size_t len, atea_buf *text)
 {
     atea_err err = ATEA_OK;
     atea_wr wr;

@@ -5,9 +5,7 @@
 
 #include "cli.h"
 
-static const struct atea_cli_command commands[] = {
-    ATEA_CLI_COMMANDS
-};
+static const struct atea_cli_command commands[] = {ATEA_CLI_COMMANDS};
 
 static void usage(FILE *out)
 {
@@ -27,7 +25,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return ATEA_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return ATEA_EXIT_OK;
     }

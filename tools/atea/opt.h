@@ -38,12 +38,12 @@ typedef struct atea_opt {
 
 typedef struct atea_optval {
     int set;
-    int count;                                /* COUNT, MULTI */
-    const char *str;                          /* last value (STR, FILE, HEX, TIME text) */
-    const char *strs[ATEA_OPT_MAX_VALUES];    /* MULTI */
-    uint64_t num;                             /* SECS, UNUM */
-    int64_t time;                             /* TIME */
-    int flag;                                 /* BOOL */
+    int count;                             /* COUNT, MULTI */
+    const char *str;                       /* last value (STR, FILE, HEX, TIME text) */
+    const char *strs[ATEA_OPT_MAX_VALUES]; /* MULTI */
+    uint64_t num;                          /* SECS, UNUM */
+    int64_t time;                          /* TIME */
+    int flag;                              /* BOOL */
 } atea_optval;
 
 typedef struct atea_cmd_spec {
@@ -52,7 +52,7 @@ typedef struct atea_cmd_spec {
     const char *summary;  /* one line */
     const atea_opt *opts;
     size_t nopts;
-    size_t nvals; /* size of the value array */
+    size_t nvals;           /* size of the value array */
     int min_args, max_args; /* positional arguments */
 } atea_cmd_spec;
 
@@ -82,18 +82,37 @@ void atea_opt_dump(const atea_cmd_spec *spec);
 /* Shared option groups: ids are given by the including command through an enum with these
  * names, so each command keeps its own value array. */
 #define ATEA_OPTS_TLS(prefix)                                                                      \
-    {"cert", 0, ATEA_OPT_FILE, 0, prefix##CERT, "FILE",                                           \
+    {"cert",                                                                                       \
+     0,                                                                                            \
+     ATEA_OPT_FILE,                                                                                \
+     0,                                                                                            \
+     prefix##CERT,                                                                                 \
+     "FILE",                                                                                       \
      "certificate chain (PEM) presented in the TLS handshake"},                                    \
         {"key", 0, ATEA_OPT_FILE, 0, prefix##KEY, "FILE", "private key (PEM) for --cert"},         \
-        {"CAfile", 0, ATEA_OPT_FILE, 0, prefix##CAFILE, "FILE",                                    \
+        {"CAfile",                                                                                 \
+         0,                                                                                        \
+         ATEA_OPT_FILE,                                                                            \
+         0,                                                                                        \
+         prefix##CAFILE,                                                                           \
+         "FILE",                                                                                   \
          "trusted CA certificates (PEM) to verify the peer's TLS certificate"},                    \
-        {"keylogfile", 0, ATEA_OPT_FILE, 0, prefix##KEYLOG, "FILE",                                \
-         "append TLS secrets in NSS key-log format (default: $SSLKEYLOGFILE)"}
+    {                                                                                              \
+        "keylogfile", 0, ATEA_OPT_FILE, 0, prefix##KEYLOG, "FILE",                                 \
+            "append TLS secrets in NSS key-log format (default: $SSLKEYLOGFILE)"                   \
+    }
 
 #define ATEA_OPTS_OUTPUT(prefix)                                                                   \
     {"json", 0, ATEA_OPT_BOOL, 0, prefix##JSON, NULL, "print results as JSON"},                    \
-        {"verbose", 'v', ATEA_OPT_COUNT, 0, prefix##VERBOSE, NULL,                                 \
+        {"verbose",                                                                                \
+         'v',                                                                                      \
+         ATEA_OPT_COUNT,                                                                           \
+         0,                                                                                        \
+         prefix##VERBOSE,                                                                          \
+         NULL,                                                                                     \
          "say more (repeat for more detail)"},                                                     \
-        {"quiet", 'q', ATEA_OPT_BOOL, 0, prefix##QUIET, NULL, "print only errors"}
+    {                                                                                              \
+        "quiet", 'q', ATEA_OPT_BOOL, 0, prefix##QUIET, NULL, "print only errors"                   \
+    }
 
 #endif
