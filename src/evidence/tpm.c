@@ -123,7 +123,7 @@ static atea_err tpm_ak_persistent(tpm_attester *a, uint32_t handle, TPM2B_PUBLIC
     const TPMA_OBJECT need = TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT;
 
     ATEA_ENSURE_MSG(handle >> 24 == TPM2_HT_PERSISTENT, ATEA_ERR_TPM_CONFIG,
-                    "AK handle 0x%08x is not a persistent handle (0x81xxxxxx)", handle);
+                    "AK handle 0x%08x is not a persistent handle (0x81000000-0x81ffffff)", handle);
     rc = Esys_TR_FromTPMPublic(a->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &a->ak);
     TPM_CHECK_RC(rc, "loading the persistent AK handle");
     rc = Esys_ReadPublic(a->esys, a->ak, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, out_public,
