@@ -45,7 +45,10 @@ typedef struct atea_verify_opts {
     const char *const *cert_files;
     size_t cert_file_count;
     /* Accept simulated-TEE evidence at all (the policy must still trust its root). Default 0:
-     * sim evidence is refused with ATEA_ERR_SIM_NOT_ALLOWED before it is parsed. */
+     * sim evidence is refused with ATEA_ERR_SIM_NOT_ALLOWED before it is parsed. With 1, the
+     * verifier keeps the last trusted sim root it checked, decoded, and reuses it when the same
+     * root DER comes again (the policy's trust and the validity are checked every time); the
+     * cache is locked, so one verifier may still serve several threads. */
     int allow_sim;
     atea_log log;
 } atea_verify_opts;

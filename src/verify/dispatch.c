@@ -117,7 +117,8 @@ static atea_err verify_sim(atea_dispatch *d, const uint8_t *data, size_t len,
     ATEA_ENSURE_MSG(d->allow_sim, ATEA_ERR_SIM_NOT_ALLOWED,
                     "simulated-TEE evidence refused: this verifier does not allow the simulator "
                     "(--allow-sim / atea_verify_opts.allow_sim)");
-    ATEA_TRY(atea_sim_verify(&d->env, d->policy, d->expected, data, len, d->out));
+    ATEA_TRY(
+        atea__sim_verify_cached(&d->env, d->policy, d->expected, data, len, d->sim_cache, d->out));
 out:
     return err;
 }

@@ -8,10 +8,12 @@
 #include "atea/evidence.h"
 #include "atea/policy.h"
 #include "atea/verify_env.h"
+#include "verify/sim_internal.h"
 
 typedef struct atea_dispatch {
     const atea_policy *policy;
     int allow_sim;
+    atea_sim_root_cache *sim_cache; /* the verifier's; NULL: none */
     const atea_binding *expected;
     atea_appraisal *out;
     atea_log log;

@@ -3,7 +3,9 @@
  * fixture, so this verifier is deliberately harder to satisfy than to misuse: nothing is trusted
  * unless the policy names the exact sim root, and every acceptance says that no real TEE backs it.
  */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,18 +17,111 @@
 #include "core/cbor.h"
 #include "core/check.h"
 #include "core/wr.h"
+#include "verify/sim_internal.h"
 
 #define SUBMOD "sim"
+
+/* One sim root that passed every check on the root alone: DER, decoded certificate (its key and
+ * validity), SPKI digest. The mutex keeps atea_verify_cmw usable from several threads on one
+ * verifier, as it was before the cache: it guards the entry, not the appraisal. */
+struct atea_sim_root_cache {
+    pthread_mutex_t lock;
+    atea_buf der;
+    X509 *cert;
+    uint8_t spki_sha256[32];
+    size_t hits; /* appraisals that reused cert (tests) */
+};
 
 typedef struct sim_check {
     const atea_verify_env *env;
     const atea_policy *policy;
     const atea_binding *expected;
     atea_appraisal *out;
+    atea_sim_root_cache *cache; /* NULL: decode and check the root every time */
     atea_sim_evidence ev;
     X509 *identity;
-    X509 *root;
+    X509 *root;          /* owned: decoded here, or a reference taken from the cache */
+    int root_from_cache; /* the root's self-signature was checked when it was cached */
+    uint8_t root_sha256[32];
 } sim_check;
+
+atea_err atea__sim_root_cache_new(atea_sim_root_cache **pcache)
+{
+    atea_err err = ATEA_OK;
+    atea_sim_root_cache *c = calloc(1, sizeof(*c));
+    ATEA_ENSURE_ALLOC(c);
+    ATEA_ENSURE_MSG(pthread_mutex_init(&c->lock, NULL) == 0, ATEA_ERR_NO_MEMORY,
+                    "cannot create the sim root cache lock");
+    *pcache = c;
+    c = NULL;
+out:
+    free(c);
+    return err;
+}
+
+void atea__sim_root_cache_free(atea_sim_root_cache *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    X509_free(c->cert);
+    atea_buf_free(&c->der);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+size_t atea__sim_root_cache_hits(atea_sim_root_cache *c)
+{
+    size_t hits = 0;
+    if (c != NULL && pthread_mutex_lock(&c->lock) == 0) {
+        hits = c->hits;
+        (void)pthread_mutex_unlock(&c->lock);
+    }
+    return hits;
+}
+
+/* The presented root is byte for byte the cached one: take a reference to the decoded root. */
+static int cache_lookup(sim_check *s)
+{
+    atea_sim_root_cache *c = s->cache;
+    atea_slice der = s->ev.root_cert;
+    int hit = 0;
+    if (c == NULL || pthread_mutex_lock(&c->lock) != 0) {
+        return 0;
+    }
+    /* Public bytes: a plain compare. */
+    if (c->cert != NULL && c->der.len == der.len && memcmp(c->der.data, der.data, der.len) == 0 &&
+        X509_up_ref(c->cert) == 1) {
+        s->root = c->cert;
+        memcpy(s->root_sha256, c->spki_sha256, sizeof(s->root_sha256));
+        c->hits++;
+        hit = 1;
+    }
+    (void)pthread_mutex_unlock(&c->lock);
+    return hit;
+}
+
+/* Remember a root that is decoded, trusted by the policy and self-signed. A failure to remember
+ * only costs the next appraisal a decode, so it is not an error. */
+static void cache_store(sim_check *s)
+{
+    atea_sim_root_cache *c = s->cache;
+    atea_buf der = {0};
+    if (c == NULL || s->root_from_cache ||
+        atea_buf_set(&der, s->ev.root_cert.data, s->ev.root_cert.len) != ATEA_OK) {
+        return;
+    }
+    if (X509_up_ref(s->root) != 1 || pthread_mutex_lock(&c->lock) != 0) {
+        atea_buf_free(&der);
+        return;
+    }
+    X509_free(c->cert);
+    atea_buf_free(&c->der);
+    c->cert = s->root;
+    c->der = der;
+    memcpy(c->spki_sha256, s->root_sha256, sizeof(c->spki_sha256));
+    (void)pthread_mutex_unlock(&c->lock);
+}
 
 static atea_err pass(sim_check *s, const char *msg)
 {
@@ -61,11 +156,11 @@ out:
 static atea_err check_trust(sim_check *s)
 {
     atea_err err = ATEA_OK;
-    uint8_t digest[32];
+    const uint8_t *digest = s->root_sha256;
     char hex[65];
-    ATEA_TRY(spki_sha256(s->root, digest));
-    ATEA_TRY(atea_hex_encode(digest, sizeof(digest), hex, sizeof(hex)));
-    ATEA_TRY(atea_appraisal_claim_bytes(s->out, SUBMOD, "root_sha256", digest, sizeof(digest)));
+    ATEA_TRY(atea_hex_encode(digest, sizeof(s->root_sha256), hex, sizeof(hex)));
+    ATEA_TRY(
+        atea_appraisal_claim_bytes(s->out, SUBMOD, "root_sha256", digest, sizeof(s->root_sha256)));
     ATEA_ENSURE_MSG(s->policy != NULL && atea_policy_platform_allowed(s->policy, "sim"),
                     ATEA_ERR_SIM_NOT_TRUSTED,
                     "simulated-TEE evidence refused: the policy does not trust the simulator "
@@ -94,8 +189,9 @@ static atea_err check_chain(sim_check *s)
     atea_err err = ATEA_OK;
     EVP_PKEY *root_key = X509_get0_pubkey(s->root);
     time_t now = s->env != NULL && s->env->now != 0 ? (time_t)s->env->now : time(NULL);
-    ATEA_ENSURE_MSG(root_key != NULL && X509_verify(s->root, root_key) == 1, ATEA_ERR_SIM_CHAIN,
-                    "the sim root certificate is not self-signed");
+    /* A cached root is the very DER whose self-signature was verified when it was cached. */
+    ATEA_ENSURE_MSG(root_key != NULL && (s->root_from_cache || X509_verify(s->root, root_key) == 1),
+                    ATEA_ERR_SIM_CHAIN, "the sim root certificate is not self-signed");
     ATEA_ENSURE_MSG(X509_verify(s->identity, root_key) == 1, ATEA_ERR_SIM_CHAIN,
                     "the identity certificate is not signed by the sim root in the evidence");
     ATEA_ENSURE_MSG(valid_at(s->root, now) && valid_at(s->identity, now), ATEA_ERR_SIM_CHAIN,
@@ -235,9 +331,16 @@ static atea_err verify_steps(sim_check *s, const uint8_t *evidence, size_t len)
     atea_err err = ATEA_OK;
     ATEA_TRY(atea_sim_evidence_parse(evidence, len, &s->ev));
     ATEA_TRY(decode_cert(s->ev.identity_cert, "identity", &s->identity));
-    ATEA_TRY(decode_cert(s->ev.root_cert, "root", &s->root));
+    /* The root the policy trusts is the same DER in every appraisal: decoded (about 1.5 M
+     * instructions under OpenSSL 3.0) and its self-signature checked once per verifier. */
+    s->root_from_cache = cache_lookup(s);
+    if (!s->root_from_cache) {
+        ATEA_TRY(decode_cert(s->ev.root_cert, "root", &s->root));
+        ATEA_TRY(spki_sha256(s->root, s->root_sha256));
+    }
     ATEA_TRY(check_trust(s));
     ATEA_TRY(check_chain(s));
+    cache_store(s);
     ATEA_TRY(check_signature(s));
     ATEA_TRY(record_claims(s));
     ATEA_TRY(check_binding(s));
@@ -254,8 +357,15 @@ atea_err atea_sim_verify(const atea_verify_env *env, const atea_policy *policy,
                          const atea_binding *expected, const uint8_t *evidence, size_t len,
                          atea_appraisal *out)
 {
+    return atea__sim_verify_cached(env, policy, expected, evidence, len, NULL, out);
+}
+
+atea_err atea__sim_verify_cached(const atea_verify_env *env, const atea_policy *policy,
+                                 const atea_binding *expected, const uint8_t *evidence, size_t len,
+                                 atea_sim_root_cache *cache, atea_appraisal *out)
+{
     atea_err err = ATEA_OK;
-    sim_check s = {.env = env, .policy = policy, .expected = expected, .out = out};
+    sim_check s = {.env = env, .policy = policy, .expected = expected, .out = out, .cache = cache};
     ATEA_ENSURE(out != NULL && (evidence != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     ATEA_TRY(atea_appraisal_add_submod(out, SUBMOD, "sim"));
     err = verify_steps(&s, evidence, len);

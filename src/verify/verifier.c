@@ -27,6 +27,7 @@ struct atea_verifier {
     size_t cert_file_count;
     int allow_sim;
     atea_log log;
+    atea_sim_root_cache *sim_cache; /* the trusted sim root, decoded once (sim.c) */
 };
 
 void atea_verify_opts_default_versioned(unsigned version, atea_verify_opts *opts)
@@ -66,6 +67,9 @@ atea_err atea_verifier_new(const atea_verify_opts *opts, atea_verifier **pverifi
     v->now = opts->now;
     v->allow_sim = opts->allow_sim != 0;
     v->log = opts->log;
+    if (v->allow_sim) {
+        ATEA_TRY(atea__sim_root_cache_new(&v->sim_cache));
+    }
     ATEA_TRY(copy_text(opts->collateral_dir, &v->collateral_dir));
     for (size_t i = 0; i < opts->cert_file_count; i++) {
         ATEA_ENSURE(opts->cert_files[i] != NULL, ATEA_ERR_INVALID_ARG);
@@ -94,6 +98,7 @@ void atea_verifier_free(atea_verifier *v)
         return;
     }
     atea_policy_free(v->owned_policy);
+    atea__sim_root_cache_free(v->sim_cache);
     free(v->collateral_dir);
     for (size_t i = 0; i < v->cert_file_count; i++) {
         free(v->cert_files[i]);
@@ -112,6 +117,7 @@ static void dispatch_init(atea_verifier *v, const atea_binding *expected, atea_a
     memset(d, 0, sizeof(*d));
     d->policy = v->policy;
     d->allow_sim = v->allow_sim;
+    d->sim_cache = v->sim_cache;
     d->expected = expected;
     d->out = out;
     d->log = v->log;

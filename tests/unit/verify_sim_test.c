@@ -11,6 +11,7 @@
 #include "atea_test.h"
 #include "core/cbor.h"
 #include "core/wr.h"
+#include "verify/sim_internal.h"
 
 typedef struct fixture {
     char dir[64];
@@ -18,6 +19,7 @@ typedef struct fixture {
     atea_policy *policy; /* trusts the root of dir */
     atea_binding binding;
     atea_verify_env env;
+    atea_sim_root_cache *cache; /* NULL, or the root cache every verify() uses */
 } fixture;
 
 static void rm_store(const char *dir)
@@ -67,6 +69,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     atea_policy_free(f->policy);
+    atea__sim_root_cache_free(f->cache);
     rm_store(f->dir);
     rm_store(f->other_dir);
     free(f);
@@ -94,7 +97,9 @@ static atea_err verify(fixture *f, const atea_policy *p, const atea_binding *b, 
 {
     atea_appraisal *a = NULL;
     EXPECT_OK(atea_appraisal_new(&a));
-    atea_err err = atea_sim_verify(&f->env, p, b, ev->data, ev->len, a);
+    atea_err err = f->cache != NULL
+                       ? atea__sim_verify_cached(&f->env, p, b, ev->data, ev->len, f->cache, a)
+                       : atea_sim_verify(&f->env, p, b, ev->data, ev->len, a);
     if (err != ATEA_OK) {
         /* the failure is recorded as a contraindicated reason with the same code */
         assert_true(atea_appraisal_has_reason(a, err));
@@ -297,6 +302,52 @@ static void test_tampering(void **state)
     atea_buf_free(&ev);
 }
 
+/* The verifier's root cache (src/verify/sim.c) skips the decode and self-signature check of a
+ * root already seen, never the policy's trust, the identity's chain or the validity: every
+ * rejection above holds with a warm cache, and only a trusted, self-signed root is cached. */
+static void test_root_cache(void **state)
+{
+    fixture *f = *state;
+    atea_buf ev = make_evidence(f->dir, "default", &f->binding);
+    atea_buf other = make_evidence(f->other_dir, "default", &f->binding);
+    atea_appraisal *cold = NULL;
+    atea_appraisal *warm = NULL;
+    EXPECT_OK(atea__sim_root_cache_new(&f->cache));
+    /* A root the policy does not trust is not cached. */
+    EXPECT_ERR(verify(f, f->policy, &f->binding, &other, NULL), ATEA_ERR_SIM_NOT_TRUSTED);
+    EXPECT_ERR(verify(f, f->policy, &f->binding, &other, NULL), ATEA_ERR_SIM_NOT_TRUSTED);
+    assert_int_equal(atea__sim_root_cache_hits(f->cache), 0);
+    /* The trusted one is, and the second appraisal records the same claims and reasons. */
+    EXPECT_OK(verify(f, f->policy, &f->binding, &ev, &cold));
+    assert_int_equal(atea__sim_root_cache_hits(f->cache), 0);
+    EXPECT_OK(verify(f, f->policy, &f->binding, &ev, &warm));
+    assert_int_equal(atea__sim_root_cache_hits(f->cache), 1);
+    assert_int_equal(atea_appraisal_reason_count(warm), atea_appraisal_reason_count(cold));
+    for (size_t i = 0; i < atea_appraisal_reason_count(cold); i++) {
+        assert_string_equal(atea_appraisal_reason_at(warm, i)->message,
+                            atea_appraisal_reason_at(cold, i)->message);
+    }
+    const atea_claim *root_cold = atea_appraisal_find_claim(cold, "sim", "root_sha256");
+    const atea_claim *root_warm = atea_appraisal_find_claim(warm, "sim", "root_sha256");
+    assert_non_null(root_warm);
+    assert_memory_equal(root_warm->bytes.data, root_cold->bytes.data, 32);
+    atea_appraisal_free(cold);
+    atea_appraisal_free(warm);
+    /* The cached root, trusted by f->policy, under a policy that does not trust it. */
+    atea_policy *def = NULL;
+    EXPECT_OK(atea_policy_new_default(&def));
+    EXPECT_ERR(verify(f, def, &f->binding, &ev, NULL), ATEA_ERR_SIM_NOT_TRUSTED);
+    atea_policy_free(def);
+    assert_int_equal(atea__sim_root_cache_hits(f->cache), 2);
+    /* Every other rejection, with the root taken from the cache. */
+    test_rejected_unless_root_trusted(state);
+    test_binding_mismatches(state);
+    test_tampering(state);
+    assert_true(atea__sim_root_cache_hits(f->cache) > 2);
+    atea_buf_free(&other);
+    atea_buf_free(&ev);
+}
+
 static void test_claims_strictness(void **state)
 {
     (void)state;
@@ -373,6 +424,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_binding_mismatches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_data_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tampering, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_root_cache, setup, teardown),
         cmocka_unit_test(test_claims_strictness),
         cmocka_unit_test_setup_teardown(test_pinned_measurement_rejects_other_identity, setup,
                                         teardown),

@@ -141,6 +141,38 @@ static void test_sim_needs_two_opt_ins(void **state)
     atea_buf_free(&cmw);
 }
 
+/* The verifier keeps the trusted sim root decoded between appraisals (src/verify/sim.c): the
+ * decisions are those of a fresh verifier, whatever came before. */
+static void test_sim_root_reused_across_appraisals(void **state)
+{
+    fixture *f = *state;
+    char other_dir[64] = "/tmp/atea-verifier-other-XXXXXX";
+    assert_non_null(mkdtemp(other_dir));
+    atea_buf cmw = sim_cmw(f);
+    fixture other = *f;
+    memcpy(other.dir, other_dir, sizeof(other_dir));
+    atea_buf foreign = sim_cmw(&other);
+    atea_policy *trusting = load_policy(f->policy_text);
+    atea_verifier *v = new_verifier(trusting, 1, 0);
+    EXPECT_ERR(run(v, 0, foreign.data, foreign.len, &f->binding, NULL), ATEA_ERR_SIM_NOT_TRUSTED);
+    for (int i = 0; i < 3; i++) {
+        EXPECT_OK(run(v, 0, cmw.data, cmw.len, &f->binding, NULL));
+    }
+    /* Another store's root after the trusted one was cached, then the trusted one again. */
+    EXPECT_ERR(run(v, 0, foreign.data, foreign.len, &f->binding, NULL), ATEA_ERR_SIM_NOT_TRUSTED);
+    EXPECT_OK(run(v, 0, cmw.data, cmw.len, &f->binding, NULL));
+    atea_binding wrong = f->binding;
+    wrong.aik_hash[5] ^= 1;
+    EXPECT_ERR(run(v, 0, cmw.data, cmw.len, &wrong, NULL), ATEA_ERR_SIM_AIK_HASH_MISMATCH);
+    atea_verifier_free(v);
+    atea_policy_free(trusting);
+    atea_buf_free(&foreign);
+    atea_buf_free(&cmw);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", other_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_warning_decision(void **state)
 {
     fixture *f = *state;
@@ -400,6 +432,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sim_needs_two_opt_ins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sim_root_reused_across_appraisals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warning_decision, setup, teardown),
         cmocka_unit_test(test_unknown_types_named),
         cmocka_unit_test_setup_teardown(test_composite_collection, setup, teardown),
