@@ -124,6 +124,12 @@ atea_err atea_ea_cert_decode(atea_slice der, size_t index, X509 **px) ATEA_MUST_
  * ATEA_ERR_EA_BAD_CERT (naming the field and offset) if the structure is not DER X.509. */
 atea_err atea_ea_cert_spki(atea_slice der, size_t index, atea_slice *spki) ATEA_MUST_USE;
 
+/* The public key of a DER SubjectPublicKeyInfo (from atea_ea_cert_spki of certificate `index`):
+ * imported from its public bytes for EC P-256/P-384/P-521 and Ed25519/Ed448 (no decoder),
+ * d2i_PUBKEY otherwise. ATEA_ERR_EA_BAD_CERT if it is no valid key (an EC point off the curve).
+ * The caller frees *pkey. */
+atea_err atea_ea_spki_key(atea_slice spki, size_t index, EVP_PKEY **pkey) ATEA_MUST_USE;
+
 /* key is the public key of the leaf certificate leaf_der: ATEA_OK, ATEA_ERR_EA_KEY_MISMATCH, or
  * ATEA_ERR_EA_BAD_CERT for a leaf that is no certificate or whose key cannot be decoded. Same
  * answer as EVP_PKEY_eq against the decoded leaf's key, without decoding it in the common case. */

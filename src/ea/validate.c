@@ -153,6 +153,28 @@ out:
     return err;
 }
 
+/* Rule 10: the leaf, and its key for the signature. With PKIX the leaf is decoded once, for the
+ * signature and for X509_verify_cert (*pleaf). Without, the Certificate and tbsCertificate
+ * structure is walked to the SubjectPublicKeyInfo and only the key is imported (*pkey): nothing
+ * else of the certificate is used, and d2i_X509 is the costliest step of a validation under
+ * OpenSSL 3.0 (about 1.5 M instructions for P-256, docs/BENCHMARKS.md "ea_auth"). */
+static atea_err leaf_key_of(const atea_ea_cert_msg *cert, int pkix, X509 **pleaf, EVP_PKEY **pkey)
+{
+    atea_err err = ATEA_OK;
+    atea_slice spki = {0};
+    if (pkix) {
+        ATEA_TRY(atea_ea_cert_decode(cert->certs[0].der, 0, pleaf));
+        /* d2i_X509 decodes the key opportunistically: a certificate can decode without it. */
+        ATEA_ENSURE_MSG(X509_get0_pubkey(*pleaf) != NULL, ATEA_ERR_EA_BAD_CERT,
+                        "certificate 0: its subjectPublicKeyInfo is no key OpenSSL can decode");
+        goto out;
+    }
+    ATEA_TRY(atea_ea_cert_spki(cert->certs[0].der, 0, &spki));
+    ATEA_TRY(atea_ea_spki_key(spki, 0, pkey));
+out:
+    return err;
+}
+
 static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_validate_params *p,
                               atea_rd *rd, const atea_ea_hs *cert_hs, const atea_ea_keys *keys,
                               atea_ea_identity *id)
@@ -166,6 +188,7 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
     atea_ea_offer offer;
     atea_slice cmw = {0};
     X509 *leaf = NULL;
+    EVP_PKEY *leaf_key = NULL;
     resolved *r = calloc(1, sizeof(*r));
     ATEA_ENSURE_ALLOC(r);
     ATEA_ENSURE_MSG(cert_hs->type == ATEA_EA_HS_CERTIFICATE, ATEA_ERR_EA_MSG_TYPE,
@@ -205,12 +228,10 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
                                           cert.certs[i].extensions, cert.certs[i].n_extensions,
                                           &cmw));
     }
-    /* The leaf is decoded once, for the signature and for PKIX (d2i_X509 is the costliest step
-     * of a validation under OpenSSL 3.0, docs/BENCHMARKS.md "ea_auth"). */
     ATEA_TRY(atea_ea_offer_check_scheme(&offer, cv.scheme));
-    ATEA_TRY(atea_ea_cert_decode(cert.certs[0].der, 0, &leaf));
+    ATEA_TRY(leaf_key_of(&cert, p->trust != NULL, &leaf, &leaf_key));
     ATEA_TRY(check_proof(keys, r->has_request ? r->req.hs.raw : (atea_slice){NULL, 0}, &cert, &cv,
-                         verify_data, X509_get0_pubkey(leaf)));
+                         verify_data, leaf != NULL ? X509_get0_pubkey(leaf) : leaf_key));
     if (p->trust != NULL) {
         ATEA_TRY(
             atea_ea_chain_verify(leaf, cert.certs, cert.n_certs, p->trust, p->use_time, p->time));
@@ -235,6 +256,7 @@ static atea_err validate_full(atea_ea *ea, atea_tls_role role, const atea_ea_val
               r->has_request ? "requested" : "spontaneous", cert.n_certs,
               atea_ea_scheme_name(cv.scheme), cmw.len);
 out:
+    EVP_PKEY_free(leaf_key);
     X509_free(leaf);
     free(r);
     return err;

@@ -726,6 +726,50 @@ static void test_rsa_key_too_small_for_scheme(void **state)
 
 /* ---- PKIX ---- */
 
+/* A leaf whose EC point is not on the curve: refused with and without PKIX (src/ea/spki.c imports
+ * the key without decoding the certificate when there is no trust store). */
+static void test_leaf_key_not_a_point(void **state)
+{
+    fixture *f = *state;
+    const atea_test_identity *id = p256(f);
+    uint8_t *der = malloc(id->leaf_der.len);
+    assert_non_null(der);
+    memcpy(der, id->leaf_der.data, id->leaf_der.len);
+    atea_slice spki = {0};
+    EXPECT_OK(atea_ea_cert_spki((atea_slice){der, id->leaf_der.len}, 0, &spki));
+    assert_int_equal(spki.len, 91);
+    der[spki.data + spki.len - 1 - der] ^= 0x01; /* the last byte of y */
+    atea_ea_cert_in cert = {{der, id->leaf_der.len}, NULL, 0};
+    X509_STORE *trust = X509_STORE_new();
+    assert_int_equal(X509_STORE_add_cert(trust, id->ca), 1);
+    for (int pkix = 0; pkix < 2; pkix++) {
+        atea_buf req = server_request(f, 0);
+        atea_buf auth =
+            forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), &cert, 1, id->key, 0x0403);
+        atea_ea_validate_params vp = {.trust = pkix ? trust : NULL};
+        atea_ea_identity vid;
+        EXPECT_ERR(atea_ea_validate(f->c.server, &vp, auth.data, auth.len, &vid),
+                   ATEA_ERR_EA_BAD_CERT);
+        atea_buf_free(&auth);
+        atea_buf_free(&req);
+    }
+    /* The unmodified leaf passes both ways. */
+    cert.der = (atea_slice){id->leaf_der.data, id->leaf_der.len};
+    for (int pkix = 0; pkix < 2; pkix++) {
+        atea_buf req = server_request(f, 0);
+        atea_buf auth =
+            forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), &cert, 1, id->key, 0x0403);
+        atea_ea_validate_params vp = {.trust = pkix ? trust : NULL};
+        atea_ea_identity vid;
+        EXPECT_OK(atea_ea_validate(f->c.server, &vp, auth.data, auth.len, &vid));
+        atea_ea_identity_dispose(&vid);
+        atea_buf_free(&auth);
+        atea_buf_free(&req);
+    }
+    X509_STORE_free(trust);
+    free(der);
+}
+
 static void test_chain_validation(void **state)
 {
     fixture *f = *state;
@@ -782,6 +826,7 @@ int main(void)
         T(test_empty_list_with_cert_verify),
         T(test_bad_certificate_and_key_mismatch),
         T(test_rsa_key_too_small_for_scheme),
+        T(test_leaf_key_not_a_point),
         T(test_chain_validation),
     };
 #undef T
