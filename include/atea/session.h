@@ -5,7 +5,8 @@
  * The session is an I/O-free engine driven by its caller (style.md P4, like picotls
  * ptls_handshake and ngtcp2): it opens no socket, reads no clock and never prints.
  *
- *     atea_session_new(tls, &opts, now, &s);                  queues our HELLO
+ *     atea_session_new(tls, &opts, now, &s);                  queues our HELLO (and, as
+ *                                                                 relying party, our REQUEST)
  *     loop:
  *         send what atea_session_drain(s, buf, cap, &n) gives    (also after a failure: the
  *                                                                 ERROR/RESULT frame is in it)
@@ -138,11 +139,15 @@ void atea_session_opts_default_versioned(unsigned version, atea_session_opts *op
 typedef struct atea_session atea_session;
 
 /*
- * Create a session over `tls` (borrowed; TLS 1.3, handshake complete) and queue our HELLO.
+ * Create a session over `tls` (borrowed; TLS 1.3, handshake complete) and queue our HELLO. A
+ * relying party also queues its first REQUEST behind it (pipelined: the attester can answer in
+ * its first flight, docs/PROTOCOL.md §5 "One exchange"), so a TLS client should create its
+ * session as soon as its handshake completes and send both with its Finished.
  * Errors: ATEA_ERR_INVALID_ARG, ATEA_ERR_SESSION_OPTS_VERSION, ATEA_ERR_SESSION_ROLE,
  * ATEA_ERR_SESSION_NO_ATTESTER (attests without attester, chain or key),
  * ATEA_ERR_SESSION_NO_APPRAISER, ATEA_ERR_BINDER_PROFILE, ATEA_ERR_SPKI_MALFORMED (leaf),
- * ATEA_ERR_TLS_VERSION, ATEA_ERR_TLS_NOT_READY, ATEA_ERR_NO_MEMORY, and atea_ea_new's codes.
+ * ATEA_ERR_TLS_VERSION, ATEA_ERR_TLS_NOT_READY, ATEA_ERR_NO_MEMORY, atea_ea_new's codes, and
+ * (relying party) atea_ea_request's, e.g. ATEA_ERR_EA_RNG when the rng fails.
  */
 atea_err atea_session_new(const atea_tls *tls, const atea_session_opts *opts, uint64_t now,
                           atea_session **psession) ATEA_MUST_USE;

@@ -238,9 +238,9 @@ int atea__session_data_ready(const atea_session *s)
         return 0;
     }
     /* A peer that verifies us refuses DATA until it has accepted our attestation (its policy
-     * is its own), so wait for its RESULT whatever our policy. */
-    int self_ok = !(s->peer_roles & ATEA_ROLE_VERIFY) || !(s->opts.role & ATEA_ROLE_ATTEST) ||
-                  s->self_accepted;
+     * is its own), so wait for its RESULT whatever our policy. attest is OFF when the peer does
+     * not verify or we cannot attest to it (the peer then goes on without, or fails). */
+    int self_ok = s->attest == ATTEST_OFF || s->self_accepted;
     int peer_ok =
         s->verify == VERIFY_OFF || s->peer_attested || s->opts.policy == ATEA_SESSION_OPTIONAL;
     return self_ok && peer_ok;

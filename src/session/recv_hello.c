@@ -1,5 +1,7 @@
-/* HELLO received (docs/PROTOCOL.md "HELLO"): agree on the binder profile, roles and formats,
- * then, as relying party, send the first REQUEST. */
+/* HELLO received (docs/PROTOCOL.md "HELLO"): agree on the binder profile, roles and formats.
+ * A relying party sent its first REQUEST together with its HELLO at session start (pipelined,
+ * docs/PROTOCOL.md §5 "One exchange"): here it only learns whether that request will be
+ * answered. */
 #include <string.h>
 
 #include "core/check.h"
@@ -36,6 +38,13 @@ out:
     return err;
 }
 
+/* Do the two HELLOs share a CMW format and an evidence type? The test is symmetric, so the
+ * attester and the relying party reach the same answer from the same two HELLOs. */
+static int formats_meet(const atea_hello *peer, const atea_session *s)
+{
+    return (peer->cmw_formats & s->opts.cmw_formats) != 0 && types_overlap(peer, s);
+}
+
 /* Can the peer attest to us in a way we accept? ATEA_OK with *verify = 0 when the policy lets
  * us go on without its attestation. */
 static atea_err check_peer_attests(const atea_session *s, const atea_hello *peer, int *verify)
@@ -48,7 +57,7 @@ static atea_err check_peer_attests(const atea_session *s, const atea_hello *peer
     }
     if (!(peer->roles & ATEA_ROLE_ATTEST)) {
         why = ATEA_ERR_HELLO_ROLES;
-    } else if ((peer->cmw_formats & s->opts.cmw_formats) == 0 || !types_overlap(peer, s)) {
+    } else if (!formats_meet(peer, s)) {
         why = ATEA_ERR_HELLO_FORMATS;
     }
     if (why != ATEA_OK && s->opts.policy == ATEA_SESSION_OPTIONAL) {
@@ -71,6 +80,29 @@ out:
     return err;
 }
 
+/* Our side of the peer's verification. A verifying peer sent its first REQUEST right behind its
+ * HELLO. We answer it when we attest and produce a format it accepts; otherwise the peer learns
+ * from our HELLO that no answer will come (it fails, or goes on without under policy optional),
+ * and that one REQUEST is void: recv_request.c drops it instead of calling it unsolicited. */
+static void settle_attesting(atea_session *s, const atea_hello *peer)
+{
+    if (!(peer->roles & ATEA_ROLE_VERIFY)) {
+        return; /* attest stays OFF; any REQUEST is unsolicited */
+    }
+    if ((s->opts.role & ATEA_ROLE_ATTEST) && formats_meet(peer, s)) {
+        /* The peer's first REQUEST is due like any answer: a peer that never asks stalls us. */
+        s->attest = ATTEST_IDLE;
+        s->attest_deadline = s->now + s->opts.attest_timeout_ms;
+        return;
+    }
+    s->void_request = 1;
+    atea_logf(&s->opts.log, ATEA_LOG_INFO,
+              "atea session: the peer verifies, but we %s; its first REQUEST will be dropped",
+              (s->opts.role & ATEA_ROLE_ATTEST)
+                  ? "produce no CMW format or evidence type it accepts"
+                  : "do not attest");
+}
+
 atea_err atea__session_recv_hello(atea_session *s, const uint8_t *body, size_t len)
 {
     atea_err err = ATEA_OK;
@@ -82,16 +114,14 @@ atea_err atea__session_recv_hello(atea_session *s, const uint8_t *body, size_t l
     s->peer_roles = peer.roles;
     s->phase = PHASE_OPEN;
     s->hello_deadline = SESSION_NO_TIMER;
-    s->verify = verify ? VERIFY_IDLE : VERIFY_OFF;
-    if ((s->opts.role & ATEA_ROLE_ATTEST) && (peer.roles & ATEA_ROLE_VERIFY)) {
-        /* The peer's first REQUEST is due like any answer: a peer that never asks stalls us. */
-        s->attest = ATTEST_IDLE;
-        s->attest_deadline = s->now + s->opts.attest_timeout_ms;
+    if (!verify && s->verify != VERIFY_OFF) {
+        /* Policy optional and a peer that cannot attest to us: our pipelined REQUEST is void
+         * (the peer drops it, see settle_attesting), so no AUTHENTICATOR is awaited. */
+        s->verify = VERIFY_OFF;
+        s->verify_deadline = SESSION_NO_TIMER;
     }
+    settle_attesting(s, &peer);
     atea_logf(&s->opts.log, ATEA_LOG_DEBUG, "atea session: peer HELLO roles 0x%02x", peer.roles);
-    if (s->verify == VERIFY_IDLE) {
-        ATEA_TRY(atea__session_send_request(s));
-    }
     ATEA_TRY(atea__session_check_ready(s));
 out:
     return err;

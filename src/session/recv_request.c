@@ -16,14 +16,22 @@ atea_err atea__session_recv_request(atea_session *s, const uint8_t *body, size_t
     atea_buf authenticator = {0};
     atea_ea_credential cred = {0};
     memset(&binding, 0, sizeof(binding));
+    info = calloc(1, sizeof(*info));
+    ATEA_ENSURE_ALLOC(info);
+    if (s->attest == ATTEST_OFF && s->void_request) {
+        /* The REQUEST the peer pipelined with its HELLO, before it knew from ours that we will
+         * not attest to it (recv_hello.c): well-formed, then dropped. Only that one. */
+        ATEA_TRY(atea_ea_request_parse(s->ea, body, len, info));
+        s->void_request = 0;
+        atea_logf(&s->opts.log, ATEA_LOG_DEBUG, "atea session: dropped the peer's first REQUEST");
+        goto out;
+    }
     ATEA_ENSURE_MSG(s->attest != ATTEST_OFF, ATEA_ERR_SESSION_UNSOLICITED,
                     "a REQUEST, but this side does not attest to this peer (roles 0x%02x, peer "
                     "0x%02x)",
                     s->opts.role, s->peer_roles);
     ATEA_ENSURE_MSG(s->attest == ATTEST_IDLE, ATEA_ERR_FRAME_UNEXPECTED,
                     "a REQUEST while our previous authenticator still awaits its RESULT");
-    info = calloc(1, sizeof(*info));
-    ATEA_ENSURE_ALLOC(info);
     ATEA_TRY(atea_ea_request_parse(s->ea, body, len, info));
     /* expat §"Negotiation": only a request with the empty cmw_attestation asks for evidence. */
     ATEA_ENSURE_MSG(info->wants_cmw, ATEA_ERR_SESSION_REQUEST_NO_CMW,

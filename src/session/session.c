@@ -140,6 +140,15 @@ atea_err atea_session_new(const atea_tls *tls, const atea_session_opts *opts, ui
     s->attest_deadline = SESSION_NO_TIMER;
     s->reattest_at = SESSION_NO_TIMER;
     ATEA_TRY(atea__session_queue_hello(s));
+    if (opts->role & ATEA_ROLE_VERIFY) {
+        /* Pipelined (docs/PROTOCOL.md §5 "One exchange"): the first REQUEST leaves with our
+         * HELLO instead of after the peer's, which saves a round trip. The peer reads frames in
+         * order, so it checks our HELLO before it looks at the REQUEST. A request is not an
+         * authenticator: it needs no exporter output, only the complete handshake that
+         * atea_ea_request checks (RFC 9261 §9 constrains authenticators). */
+        s->verify = VERIFY_IDLE;
+        ATEA_TRY(atea__session_send_request(s));
+    }
     *psession = s;
     s = NULL;
 out:

@@ -58,6 +58,8 @@ struct atea_session {
     int self_accepted; /* the peer accepted ours at least once */
     int ready_sent;    /* READY event emitted */
     int result_sent;   /* the failure was already told to the peer by a RESULT */
+    int void_request;  /* the peer verifies but we will not attest: its first REQUEST (sent
+                        * with its HELLO) is dropped, not refused (recv_hello.c) */
     uint64_t now;
 
     /* The outstanding request this side sent (VERIFY_WAIT). */

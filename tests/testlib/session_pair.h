@@ -348,6 +348,26 @@ static inline atea_buf sp_find_frame(const atea_buf *stream, unsigned type)
     return out;
 }
 
+/* The stream holds exactly these frame types, in this order. */
+static inline void sp_expect_frames(const atea_buf *stream, const unsigned *types, size_t n)
+{
+    size_t off = 0;
+    size_t i = 0;
+    for (; off < stream->len; i++) {
+        atea_frame f;
+        size_t used = 0;
+        EXPECT_OK(atea_frame_decode(stream->data + off, stream->len - off, &f, &used, NULL));
+        if (i >= n || f.type != types[i]) {
+            fail_msg("frame %zu is %s, expected %s", i, atea_frame_type_name(f.type),
+                     i < n ? atea_frame_type_name(types[i]) : "no more frames");
+        }
+        off += used;
+    }
+    if (i != n) {
+        fail_msg("%zu frames, expected %zu", i, n);
+    }
+}
+
 /* The reason of the ERROR frame a side queued last. */
 static inline uint16_t sp_error_reason(sp_side *side)
 {

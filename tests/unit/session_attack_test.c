@@ -27,14 +27,19 @@ static void expect_refused(sp_pair *p, sp_side *rp, sp_side *attester, atea_err 
     EXPECT_ERR(atea_session_write(rp->s, (const uint8_t *)"x", 1), code);
 }
 
-/* Deliver the HELLOs and the REQUEST, keep the attester's AUTHENTICATOR frame for the test. */
+/* Deliver the relying party's HELLO and REQUEST (one flight, pipelined) and the attester's
+ * HELLO, and keep the AUTHENTICATOR the attester answered with (same flight as its HELLO) for the
+ * test. */
 static atea_buf run_until_authenticator(sp_pair *p, sp_side *rp, sp_side *attester)
 {
-    sp_move(p, rp, attester); /* HELLO, */
-    sp_move(p, attester, rp); /* HELLO back; the RP sends its REQUEST */
-    sp_move(p, rp, attester); /* REQUEST: the attester answers */
+    sp_move(p, rp, attester); /* HELLO REQUEST: the attester answers at once */
     atea_buf out = sp_take_output(attester);
+    atea_buf hello = sp_find_frame(&out, ATEA_FRAME_HELLO);
     atea_buf frame = sp_find_frame(&out, ATEA_FRAME_AUTHENTICATOR);
+    assert_int_equal(out.len, hello.len + frame.len); /* HELLO AUTHENTICATOR, nothing else */
+    EXPECT_OK(sp_inject(p, rp, hello.data, hello.len));
+    assert_int_equal(atea_session_pending_output(rp->s), 0); /* the REQUEST already left */
+    atea_buf_free(&hello);
     atea_buf_free(&out);
     return frame;
 }
@@ -142,9 +147,7 @@ static void test_context_reuse(void **state)
 {
     (void)state;
     sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    sp_move(p, &p->client, &p->server);
-    sp_move(p, &p->server, &p->client);
-    atea_buf out = sp_take_output(&p->client);
+    atea_buf out = sp_take_output(&p->client); /* HELLO REQUEST */
     atea_buf request = sp_find_frame(&out, ATEA_FRAME_REQUEST);
     EXPECT_OK(sp_inject(p, &p->server, out.data, out.len));
     sp_pump(p);
@@ -165,9 +168,9 @@ static void test_context_reuse_across_directions(void **state)
     sp_pair *p = sp_pair_prepare(ATEA_SESSION_MUTUAL, ATEA_SESSION_MUTUAL);
     p->client.opts.rng = fixed_rng;
     sp_pair_start(p);
+    /* the client's HELLO and REQUEST (context 5c 5c .., sent at session start) reach the
+     * server; only the server's HELLO reaches the client (its own REQUEST is held back) */
     sp_move(p, &p->client, &p->server);
-    /* only the server's HELLO reaches the client (its own REQUEST is held back); the client
-     * then sends its REQUEST, context 5c 5c .. */
     atea_buf server_out = sp_take_output(&p->server);
     atea_buf hello = sp_find_frame(&server_out, ATEA_FRAME_HELLO);
     EXPECT_OK(sp_inject(p, &p->client, hello.data, hello.len));
@@ -210,10 +213,8 @@ static void test_unsolicited_answers(void **state)
 
     /* a RESULT to an attester whose authenticator was already answered */
     p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    sp_move(p, &p->client, &p->server);
-    sp_move(p, &p->server, &p->client);
-    sp_move(p, &p->client, &p->server);
-    sp_move(p, &p->server, &p->client);
+    sp_move(p, &p->client, &p->server); /* HELLO REQUEST */
+    sp_move(p, &p->server, &p->client); /* HELLO AUTHENTICATOR */
     atea_buf out = sp_take_output(&p->client);
     atea_buf result = sp_find_frame(&out, ATEA_FRAME_RESULT);
     EXPECT_OK(sp_inject(p, &p->server, out.data, out.len));
@@ -229,9 +230,11 @@ static void test_request_without_cmw(void **state)
 {
     (void)state;
     sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    sp_move(p, &p->client, &p->server);
-    sp_move(p, &p->server, &p->client);
-    atea_buf drop = sp_take_output(&p->client); /* the session's own REQUEST is dropped */
+    /* only the client's HELLO reaches the server: the session's own REQUEST is dropped */
+    atea_buf drop = sp_take_output(&p->client);
+    atea_buf hello = sp_find_frame(&drop, ATEA_FRAME_HELLO);
+    EXPECT_OK(sp_inject(p, &p->server, hello.data, hello.len));
+    atea_buf_free(&hello);
     atea_ea *ea = NULL;
     atea_buf req = {0};
     atea_ea_request_params params = {0};
@@ -459,10 +462,11 @@ static void test_no_evidence(void **state)
     for (int empty = 0; empty <= 1; empty++) {
         sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
         const atea_test_identity *id = atea_test_identities_get(&p->ids, ATEA_TEST_KEY_P256);
-        sp_move(p, &p->client, &p->server);
-        sp_move(p, &p->server, &p->client);
+        /* the client's REQUEST left with its HELLO; the server's HELLO reaches the client, and
+         * a forged answer stands in for the server's */
         atea_buf out = sp_take_output(&p->client);
         atea_buf request = sp_find_frame(&out, ATEA_FRAME_REQUEST);
+        sp_move(p, &p->server, &p->client);
         atea_ea *ea = NULL;
         atea_buf auth = {0};
         atea_ea_cert_in leaf = {.der = {id->leaf_der.data, id->leaf_der.len}};
@@ -532,16 +536,16 @@ static void test_context_registry_cap(void **state)
 {
     (void)state;
     sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    /* the attester, which has used no context yet (the relying party used one at start) */
+    atea_session *s = p->server.s;
     uint8_t ctx[32] = {0};
     for (unsigned i = 0; i < ATEA_SESSION_MAX_CONTEXTS; i++) {
         memcpy(ctx, &i, sizeof(i));
-        EXPECT_OK(atea__session_context_use(p->client.s, ctx, sizeof(ctx)));
+        EXPECT_OK(atea__session_context_use(s, ctx, sizeof(ctx)));
     }
-    EXPECT_ERR(atea__session_context_use(p->client.s, ctx, sizeof(ctx)),
-               ATEA_ERR_SESSION_CONTEXT_REUSED);
+    EXPECT_ERR(atea__session_context_use(s, ctx, sizeof(ctx)), ATEA_ERR_SESSION_CONTEXT_REUSED);
     ctx[31] = 1; /* a new one, past the cap */
-    EXPECT_ERR(atea__session_context_use(p->client.s, ctx, sizeof(ctx)),
-               ATEA_ERR_SESSION_TOO_MANY_CONTEXTS);
+    EXPECT_ERR(atea__session_context_use(s, ctx, sizeof(ctx)), ATEA_ERR_SESSION_TOO_MANY_CONTEXTS);
     assert_int_equal(atea_reason_from_err(ATEA_ERR_SESSION_TOO_MANY_CONTEXTS),
                      ATEA_REASON_RESOURCE);
     sp_pair_free(p);
@@ -553,8 +557,13 @@ static void test_close_before_first_request(void **state)
 {
     (void)state;
     sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    sp_move(p, &p->client, &p->server); /* the attester now waits for a REQUEST */
+    /* only the client's HELLO arrives: the attester now waits for a REQUEST */
+    atea_buf out = sp_take_output(&p->client);
+    atea_buf hello = sp_find_frame(&out, ATEA_FRAME_HELLO);
+    EXPECT_OK(sp_inject(p, &p->server, hello.data, hello.len));
     EXPECT_ERR(atea_session_peer_closed(p->server.s, p->now), ATEA_ERR_SESSION_PEER_CLOSED);
+    atea_buf_free(&hello);
+    atea_buf_free(&out);
     sp_pair_free(p);
 }
 
@@ -568,6 +577,8 @@ static void test_profile_mismatch(void **state)
     sp_pump(p);
     assert_int_equal(p->client.err, ATEA_ERR_HELLO_PROFILE);
     assert_int_equal(p->server.err, ATEA_ERR_HELLO_PROFILE);
+    /* the attester read the HELLO first: the REQUEST behind it was never answered */
+    assert_int_equal(p->server.attester.calls, 0);
     sp_pair_free(p);
 
     p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
@@ -589,6 +600,8 @@ static void test_profile_mismatch(void **state)
     sp_pump(p);
     assert_int_equal(p->client.err, ATEA_ERR_HELLO_FORMATS);
     assert_int_equal(p->server.last[ATEA_SESSION_EV_CLOSED].reason, ATEA_REASON_NO_COMMON_FORMAT);
+    assert_int_equal(p->server.err, ATEA_ERR_SESSION_PEER_ERROR);
+    assert_int_equal(p->server.attester.calls, 0); /* its REQUEST was dropped, not answered */
     sp_pair_free(p);
 }
 

@@ -1,6 +1,7 @@
 /* Attested sessions end to end over an in-memory TLS 1.3 connection: server attests, client
- * attests, mutual; re-attestation in both directions with DATA interleaved (byte-exact);
- * periodic re-attestation from the timer; policy optional; orderly close; backpressure. */
+ * attests, mutual; the pipelined first exchange, frame by frame (one round trip); re-attestation
+ * in both directions with DATA interleaved (byte-exact); periodic re-attestation from the timer;
+ * policy optional (and the pipelined REQUEST a peer drops); orderly close; backpressure. */
 #include <string.h>
 
 #include "session_pair.h"
@@ -74,6 +75,122 @@ static void test_mutual(void **state)
     assert_memory_not_equal(p->client.appraiser.last_expected.binder,
                             p->server.appraiser.last_expected.binder, 32);
     expect_data_flows(p);
+    sp_pair_free(p);
+}
+
+/* Take a side's output, check its frames, and deliver it to the other side. */
+static void flight(sp_pair *p, sp_side *from, sp_side *to, const unsigned *types, size_t n)
+{
+    atea_buf out = sp_take_output(from);
+    sp_expect_frames(&out, types, n);
+    EXPECT_OK(sp_inject(p, to, out.data, out.len));
+    atea_buf_free(&out);
+}
+
+/* One round trip (docs/PROTOCOL.md §5): the relying party's REQUEST leaves with its HELLO, the
+ * attester answers HELLO + AUTHENTICATOR in one flight, and the relying party may write DATA
+ * beside its RESULT. */
+static void test_one_round_trip(void **state)
+{
+    (void)state;
+    static const unsigned c1[] = {ATEA_FRAME_HELLO, ATEA_FRAME_REQUEST};
+    static const unsigned s1[] = {ATEA_FRAME_HELLO, ATEA_FRAME_AUTHENTICATOR};
+    static const unsigned c2[] = {ATEA_FRAME_RESULT, ATEA_FRAME_DATA};
+    static const unsigned s2[] = {ATEA_FRAME_DATA};
+    sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    flight(p, &p->client, &p->server, c1, 2);
+    flight(p, &p->server, &p->client, s1, 2);
+    sp_collect(&p->client);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_ATTESTED], 1);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_READY], 1);
+    EXPECT_OK(atea_session_write(p->client.s, (const uint8_t *)"ping", 4));
+    flight(p, &p->client, &p->server, c2, 2);
+    sp_collect(&p->server);
+    assert_int_equal(p->server.events[ATEA_SESSION_EV_ACCEPTED], 1);
+    assert_int_equal(p->server.events[ATEA_SESSION_EV_READY], 1);
+    assert_int_equal(p->server.data.len, 4);
+    EXPECT_OK(atea_session_write(p->server.s, (const uint8_t *)"pong", 4));
+    flight(p, &p->server, &p->client, s2, 1);
+    sp_collect(&p->client);
+    assert_int_equal(p->client.data.len, 4);
+    expect_attested_once(p, &p->client, &p->server);
+    sp_pair_free(p);
+}
+
+/* The other direction: a relying-party server pipelines the same way. */
+static void test_one_round_trip_server_verifies(void **state)
+{
+    (void)state;
+    static const unsigned c0[] = {ATEA_FRAME_HELLO};
+    static const unsigned s1[] = {ATEA_FRAME_HELLO, ATEA_FRAME_REQUEST};
+    static const unsigned c1[] = {ATEA_FRAME_AUTHENTICATOR};
+    static const unsigned s2[] = {ATEA_FRAME_RESULT};
+    sp_pair *p = sp_pair_new(ATEA_SESSION_ATTESTER, ATEA_SESSION_RELYING_PARTY);
+    flight(p, &p->client, &p->server, c0, 1);
+    flight(p, &p->server, &p->client, s1, 2);
+    flight(p, &p->client, &p->server, c1, 1);
+    sp_collect(&p->server);
+    assert_int_equal(p->server.events[ATEA_SESSION_EV_READY], 1);
+    flight(p, &p->server, &p->client, s2, 1);
+    sp_collect(&p->client);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_READY], 1);
+    expect_attested_once(p, &p->server, &p->client);
+    sp_pair_free(p);
+}
+
+/* Mutual: both sides send HELLO + REQUEST at once, and each answers the other's REQUEST as
+ * soon as it has read it. */
+static void test_mutual_pipelined(void **state)
+{
+    (void)state;
+    static const unsigned hello_request[] = {ATEA_FRAME_HELLO, ATEA_FRAME_REQUEST};
+    static const unsigned auth[] = {ATEA_FRAME_AUTHENTICATOR};
+    static const unsigned auth_result[] = {ATEA_FRAME_AUTHENTICATOR, ATEA_FRAME_RESULT};
+    static const unsigned result[] = {ATEA_FRAME_RESULT};
+    sp_pair *p = sp_pair_new(ATEA_SESSION_MUTUAL, ATEA_SESSION_MUTUAL);
+    atea_buf server_first = sp_take_output(&p->server);
+    sp_expect_frames(&server_first, hello_request, 2);
+    /* the flights cross: each side reads the other's HELLO + REQUEST and answers */
+    flight(p, &p->client, &p->server, hello_request, 2);
+    EXPECT_OK(sp_inject(p, &p->client, server_first.data, server_first.len));
+    flight(p, &p->server, &p->client, auth, 1);
+    /* the client has the server's authenticator: its answer and its verdict leave together */
+    flight(p, &p->client, &p->server, auth_result, 2);
+    flight(p, &p->server, &p->client, result, 1);
+    sp_collect(&p->client);
+    sp_collect(&p->server);
+    expect_attested_once(p, &p->server, &p->client);
+    expect_attested_once(p, &p->client, &p->server);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_READY], 1);
+    assert_int_equal(p->server.events[ATEA_SESSION_EV_READY], 1);
+    atea_buf_free(&server_first);
+    sp_pair_free(p);
+}
+
+/* The first REQUEST is made when the session is created, so a failure to make it (here the
+ * caller's rng) fails the creation. */
+static atea_err failing_rng(void *user, uint8_t *out, size_t len)
+{
+    (void)user;
+    (void)out;
+    (void)len;
+    return ATEA_ERR_INTERNAL;
+}
+
+static void test_request_made_at_start(void **state)
+{
+    (void)state;
+    sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    atea_session *s = NULL;
+    atea_session_opts o = p->client.opts;
+    o.rng = failing_rng;
+    EXPECT_ERR(atea_session_new(&p->tls->client_tls, &o, p->now, &s), ATEA_ERR_EA_RNG);
+    assert_null(s);
+    /* an attester draws nothing at start */
+    o = p->server.opts;
+    o.rng = failing_rng;
+    EXPECT_OK(atea_session_new(&p->tls->server_tls, &o, p->now, &s));
+    atea_session_free(s);
     sp_pair_free(p);
 }
 
@@ -153,6 +270,43 @@ static void test_policy_optional(void **state)
     sp_pump(p);
     assert_int_equal(p->client.events[ATEA_SESSION_EV_READY], 1);
     assert_int_equal(p->client.events[ATEA_SESSION_EV_ATTESTED], 0);
+    expect_data_flows(p);
+    /* each side's pipelined REQUEST was dropped by the other, which does not attest */
+    assert_int_equal(p->client.attester.calls, 0);
+    assert_int_equal(p->server.attester.calls, 0);
+    assert_int_equal(atea_session_expiry(p->client.s), UINT64_MAX);
+    assert_int_equal(atea_session_expiry(p->server.s), UINT64_MAX);
+    sp_pair_free(p);
+
+    /* only the first REQUEST is dropped: a second one is unsolicited */
+    p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_RELYING_PARTY);
+    p->client.opts.policy = ATEA_SESSION_OPTIONAL;
+    p->server.opts.policy = ATEA_SESSION_OPTIONAL;
+    sp_pair_start(p);
+    atea_buf out = sp_take_output(&p->client);
+    atea_buf request = sp_find_frame(&out, ATEA_FRAME_REQUEST);
+    EXPECT_OK(sp_inject(p, &p->server, out.data, out.len));
+    EXPECT_ERR(sp_inject(p, &p->server, request.data, request.len), ATEA_ERR_SESSION_UNSOLICITED);
+    atea_buf_free(&out);
+    atea_buf_free(&request);
+    sp_pair_free(p);
+
+    /* an attester whose evidence the relying party cannot take (no common evidence type)
+     * drops the REQUEST too; the optional relying party goes on, and nobody waits */
+    static const uint16_t tdx[] = {ATEA_EVIDENCE_TDX};
+    static const uint16_t snp[] = {ATEA_EVIDENCE_SNP};
+    p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    p->client.opts.policy = ATEA_SESSION_OPTIONAL;
+    p->client.opts.evidence_types = tdx;
+    p->client.opts.n_evidence_types = 1;
+    p->server.opts.evidence_types = snp;
+    p->server.opts.n_evidence_types = 1;
+    sp_pair_start(p);
+    sp_pump(p);
+    assert_int_equal(p->server.attester.calls, 0);
+    assert_int_equal(p->client.events[ATEA_SESSION_EV_READY], 1);
+    assert_int_equal(p->server.events[ATEA_SESSION_EV_READY], 1);
+    assert_int_equal(atea_session_expiry(p->server.s), UINT64_MAX);
     expect_data_flows(p);
     sp_pair_free(p);
 
@@ -295,6 +449,10 @@ int main(void)
         cmocka_unit_test(test_server_attests),
         cmocka_unit_test(test_client_attests),
         cmocka_unit_test(test_mutual),
+        cmocka_unit_test(test_one_round_trip),
+        cmocka_unit_test(test_one_round_trip_server_verifies),
+        cmocka_unit_test(test_mutual_pipelined),
+        cmocka_unit_test(test_request_made_at_start),
         cmocka_unit_test(test_reattest_both_directions_with_data),
         cmocka_unit_test(test_periodic_reattestation),
         cmocka_unit_test(test_policy_optional),
