@@ -84,8 +84,8 @@ typedef enum atea_cmw_mt {
     ATEA_CMW_MT_EAR_JWT,      /* application/eat+jwt; eat_profile="tag:ietf.org,2026:rats/ear#03" */
     ATEA_CMW_MT_CMW_CBOR,     /* application/cmw+cbor */
     ATEA_CMW_MT_CMW_JSON,     /* application/cmw+json */
-    ATEA_CMW_MT_TCG2_EVENTLOG, /* application/vnd.tcg.tcg2-eventlog (TDX CCEL, docs/evidence/TSM.md)
-                                */
+    /* application/vnd.tcg.tcg2-eventlog: a TCG2 event log (the TDX CCEL, docs/evidence/TSM.md) */
+    ATEA_CMW_MT_TCG2_EVENTLOG,
 } atea_cmw_mt;
 
 typedef struct atea_cmw atea_cmw;

@@ -30,6 +30,10 @@
     X(ATEA_ERR_TSM_OUTBLOB, -408, "the configfs-tsm outblob is empty or larger than allowed")      \
     X(ATEA_ERR_TSM_AUXBLOB, -409, "the configfs-tsm auxblob is larger than allowed")               \
     X(ATEA_ERR_TSM_GENERATION_FORMAT, -410,                                                        \
-      "the configfs-tsm generation file does not hold a decimal number")
+      "the configfs-tsm generation file does not hold a decimal number")                           \
+    X(ATEA_ERR_TSM_CCEL_TABLE, -411,                                                               \
+      "the ACPI CCEL table is not a TDX event-log table (signature, length, CC type or log area)") \
+    X(ATEA_ERR_TSM_EVENTLOG, -412,                                                                 \
+      "the CCEL event log cannot be read, is larger than allowed, or is not a TCG2 log")
 
 #endif

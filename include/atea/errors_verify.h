@@ -39,6 +39,9 @@
       "a claim has a different type than the policy rule about it expects")                        \
     X(ATEA_ERR_EVIDENCE_TYPE_UNKNOWN, -427,                                                        \
       "the evidence type (CMW media type or raw format) is not one atea can verify")               \
+    X(ATEA_ERR_EVENTLOG_WITHOUT_QUOTE, -428,                                                       \
+      "an event log arrived without the TDX quote it belongs to; send both in one CMW "            \
+      "collection {\"quote\", \"eventlog\"}")                                                      \
     X(ATEA_ERR_NOT_AFFIRMED, -429,                                                                 \
       "the evidence was not affirmed: the appraisal lists the reasons")                            \
     X(ATEA_ERR_NOTHING_APPRAISED, -430, "no evidence was appraised, so nothing can be trusted")    \

@@ -9,6 +9,11 @@
  *     err = atea_verify_cmw(v, cmw, len, &binding, a);   // ATEA_OK = affirmed
  *
  * Whatever the outcome, `a` holds every reason (atea_appraisal_to_json prints it).
+ *
+ * A verifier keeps state between calls: the TDX collateral of opts.collateral_dir is read and
+ * checked on the first TDX evidence and kept (with the PCK chains it verified since), so later
+ * verifications skip that work. Create a new verifier to pick up new collateral files. A
+ * verifier is therefore NOT thread-safe: use one per thread, or serialise the calls.
  */
 #ifndef ATEA_VERIFY_H
 #define ATEA_VERIFY_H
@@ -39,7 +44,8 @@ typedef struct atea_verify_opts {
     const char *policy_file;
     /* Verification time, seconds since the Unix epoch; 0 = the current time at each call. */
     int64_t now;
-    /* Offline TDX collateral directory, or NULL. */
+    /* Offline TDX collateral directory, or NULL. Read once, on the first TDX evidence; a
+     * directory that fails to load is not kept and is read (and reported) again each time. */
     const char *collateral_dir;
     /* Extra certificate files (SNP VCEK/VLEK, ASK/ARK), at most ATEA_VERIFY_MAX_CERT_FILES. */
     const char *const *cert_files;
@@ -70,9 +76,12 @@ const atea_policy *atea_verifier_policy(const atea_verifier *verifier);
 /*
  * Appraise a CMW (CBOR or JSON) against `expected` (what the evidence must be bound to: the
  * 64-byte report_data and, for nonce formats, binder + aik_hash; NULL = not checked, which
- * leaves a WARNING). Records, records inside collections (composite evidence) and the SNP and
- * TPM collections are dispatched by media type; each piece becomes a submodule of `out`.
- * Then the policy is applied (atea_policy_apply).
+ * leaves a WARNING). Records, records inside collections (composite evidence) and the SNP,
+ * TPM and TDX collections are dispatched by media type; each piece becomes a submodule of `out`.
+ * A TDX collection {"quote", "eventlog"} is one piece: the quote is verified, then the event log
+ * is replayed against its RTMRs (atea_tdx_eventlog_replay: eventlog_* claims, or
+ * ATEA_ERR_EVENTLOG_MISMATCH / _MALFORMED / ATEA_ERR_TRUNCATED). An event log anywhere else:
+ * ATEA_ERR_EVENTLOG_WITHOUT_QUOTE. Then the policy is applied (atea_policy_apply).
  *
  * Returns ATEA_OK only if the final status is "affirming", or "warning" under a policy that
  * accepts warnings. Otherwise: the code of the first hard failure a platform verifier returned,

@@ -29,6 +29,10 @@ static const struct {
      NULL, ATEA_CMW_IND_ATTESTATION_RESULTS, "EAT Attestation Result (EAR, JWT)"},
     {ATEA_CMW_MT_CMW_CBOR, "application/cmw+cbor", NULL, 0, "CMW (CBOR)"},
     {ATEA_CMW_MT_CMW_JSON, "application/cmw+json", NULL, 0, "CMW (JSON)"},
+    /* No registered type exists for a TCG2 crypto-agile event log (TCG PC Client PFP §10.2);
+     * named like the TPM quote type above. Carried beside a TDX quote (the CCEL). */
+    {ATEA_CMW_MT_TCG2_EVENTLOG, "application/vnd.tcg.tcg2-eventlog", NULL, ATEA_CMW_IND_EVIDENCE,
+     "TCG2 crypto-agile event log"},
 };
 
 /* RFC 9999 Table 4 / Figure 7 give tags 1668547092 and 1668547093 the contents of Content-Formats

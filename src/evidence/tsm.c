@@ -5,6 +5,7 @@
  * the outblob we read answers our inblob and nobody else's.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "atea/tsm.h"
 #include "core/check.h"
 #include "core/rd.h"
+#include "evidence/tsm_internal.h"
 
 /* ---- the real file system ---- */
 
@@ -118,9 +120,28 @@ void atea_tsm_opts_default_versioned(unsigned version, atea_tsm_opts *opts)
     if (opts == NULL) {
         return;
     }
-    memset(opts, 0, sizeof(*opts));
+    /* a V1 caller's struct ends before the V2 fields */
+    memset(opts, 0,
+           version == ATEA_TSM_OPTS_V1 ? offsetof(atea_tsm_opts, acpi_tables) : sizeof(*opts));
     opts->version = version;
     opts->root = ATEA_TSM_DEFAULT_ROOT;
+    if (version >= ATEA_TSM_OPTS_V2) {
+        opts->acpi_tables = ATEA_TSM_DEFAULT_ACPI_TABLES;
+    }
+}
+
+atea_err atea__tsm_opts_lift(const atea_tsm_opts *in, atea_tsm_opts *out)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE(in != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
+    ATEA_ENSURE_MSG(in->version == ATEA_TSM_OPTS_V1 || in->version == ATEA_TSM_OPTS_V2,
+                    ATEA_ERR_EVIDENCE_OPTS_VERSION, "atea_tsm_opts version %u", in->version);
+    atea_tsm_opts_default(out);
+    memcpy(out, in,
+           in->version == ATEA_TSM_OPTS_V1 ? offsetof(atea_tsm_opts, acpi_tables) : sizeof(*out));
+    out->version = ATEA_TSM_OPTS_VERSION;
+out:
+    return err;
 }
 
 typedef struct tsm_entry {
@@ -275,17 +296,18 @@ out:
     return err;
 }
 
-atea_err atea_tsm_get_report(const atea_tsm_opts *opts, const uint8_t *inblob, size_t inblob_len,
-                             atea_tsm_report *report)
+atea_err atea_tsm_get_report(const atea_tsm_opts *caller_opts, const uint8_t *inblob,
+                             size_t inblob_len, atea_tsm_report *report)
 {
     atea_err err = ATEA_OK;
     tsm_entry e;
     int created = 0;
     atea_tsm_report r;
+    atea_tsm_opts lifted;
+    const atea_tsm_opts *opts = &lifted;
     memset(&r, 0, sizeof(r));
-    ATEA_ENSURE(opts != NULL && report != NULL && inblob != NULL, ATEA_ERR_INVALID_ARG);
-    ATEA_ENSURE_MSG(opts->version == ATEA_TSM_OPTS_V1, ATEA_ERR_EVIDENCE_OPTS_VERSION,
-                    "atea_tsm_opts version %u", opts->version);
+    ATEA_ENSURE(caller_opts != NULL && report != NULL && inblob != NULL, ATEA_ERR_INVALID_ARG);
+    ATEA_TRY(atea__tsm_opts_lift(caller_opts, &lifted));
     /* TDX and SNP reject anything but 64 bytes, and only when outblob is read (§1.1): say so
      * before touching the kernel. */
     ATEA_ENSURE_MSG(inblob_len == ATEA_TSM_INBLOB_LEN, ATEA_ERR_TSM_INBLOB_SIZE,
@@ -295,15 +317,21 @@ atea_err atea_tsm_get_report(const atea_tsm_opts *opts, const uint8_t *inblob, s
     ATEA_TRY(make_entry_dir(opts, &e));
     created = 1;
     ATEA_TRY(run_entry(&e, inblob, &r));
-    atea_logf(&opts->log, ATEA_LOG_DEBUG, "tsm: %s report of %zu bytes (auxblob %zu) from %s",
-              atea_tsm_provider_name(r.provider), r.outblob.len, r.auxblob.len, e.dir);
+    /* The CC event log explains the quote's RTMRs (evidence-formats.md §2.5 A.7). */
+    if (r.provider == ATEA_TSM_PROVIDER_TDX && !opts->no_eventlog) {
+        ATEA_TRY(atea__tsm_read_ccel(opts, e.fs, &r.eventlog));
+    }
+    atea_logf(&opts->log, ATEA_LOG_DEBUG,
+              "tsm: %s report of %zu bytes (auxblob %zu, event log %zu) from %s",
+              atea_tsm_provider_name(r.provider), r.outblob.len, r.auxblob.len, r.eventlog.len,
+              e.dir);
     *report = r;
     memset(&r, 0, sizeof(r));
 out:
     if (created) {
         int rc = e.fs->rmdir(e.fs->user, e.dir);
         if (rc != 0) {
-            atea_logf(&opts->log, ATEA_LOG_WARN, "tsm: rmdir %s: %s", e.dir, strerror(-rc));
+            atea_logf(&caller_opts->log, ATEA_LOG_WARN, "tsm: rmdir %s: %s", e.dir, strerror(-rc));
         }
     }
     atea_tsm_report_dispose(&r);
@@ -315,5 +343,6 @@ void atea_tsm_report_dispose(atea_tsm_report *report)
     if (report != NULL) {
         atea_buf_free(&report->outblob);
         atea_buf_free(&report->auxblob);
+        atea_buf_free(&report->eventlog);
     }
 }

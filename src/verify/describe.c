@@ -229,6 +229,9 @@ static atea_err describe_record_value(atea__describe *d, const atea_cmw *n)
     case ATEA_CMW_MT_EAR_JWT:
         ATEA_TRY(atea__describe_line(d, 0, "(an attestation result, not evidence: not described)"));
         break;
+    case ATEA_CMW_MT_TCG2_EVENTLOG:
+        ATEA_TRY(atea__describe_line(d, 0, "(an event log, replayed against its quote's RTMRs)"));
+        break;
     case ATEA_CMW_MT_UNKNOWN:
         if (n->media_type != NULL && strcmp(n->media_type, ATEA_TSM_SNP_MT_CERTS) == 0) {
             ATEA_TRY(atea__describe_snp_cert_table(d, v, len));

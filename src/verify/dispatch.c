@@ -38,11 +38,107 @@ out:
     return err;
 }
 
+/* The verifier's collateral, loaded once (include/atea/verify.h). A directory that does not load
+ * cleanly is not kept: *pcoll = NULL and atea_tdx_verify reads it again and reports why, on this
+ * and every later call, until it is fixed. Without a directory the slot holds an empty object,
+ * which appraises like no collateral and still caches verified PCK chains. */
+static atea_err tdx_collateral(atea_dispatch *d, atea_tdx_collateral **pcoll)
+{
+    atea_err err = ATEA_OK;
+    atea_tdx_collateral *coll = NULL;
+    *pcoll = NULL;
+    if (d->tdx_collateral == NULL || *d->tdx_collateral != NULL) {
+        *pcoll = d->tdx_collateral != NULL ? *d->tdx_collateral : NULL;
+        goto out;
+    }
+    ATEA_TRY(atea_tdx_collateral_new(&coll));
+    if (d->env.collateral_dir != NULL) {
+        atea_err loaded = atea_tdx_collateral_load_dir(coll, d->env.collateral_dir, NULL);
+        if (loaded != ATEA_OK) {
+            atea_logf(&d->log, ATEA_LOG_WARN, "verify: TDX collateral in %s not cached: %s (%s)",
+                      d->env.collateral_dir, atea_err_detail(loaded), atea_err_name(loaded));
+            goto out;
+        }
+    }
+    *d->tdx_collateral = coll;
+    *pcoll = coll;
+    coll = NULL;
+out:
+    atea_tdx_collateral_free(coll);
+    return err;
+}
+
+/* The event log that came with the quote, if the collection has one. */
+static atea_err tdx_eventlog_of(const atea_cmw *collection, const atea_cmw **plog)
+{
+    atea_err err = ATEA_OK;
+    const atea_cmw *entry = NULL;
+    *plog = NULL;
+    if (collection != NULL) {
+        entry = atea_cmw_find(collection, ATEA_TSM_TDX_LABEL_EVENTLOG);
+    }
+    if (entry == NULL) {
+        goto out;
+    }
+    ATEA_ENSURE_MSG(
+        entry->kind == ATEA_CMW_RECORD && entry->media_type != NULL &&
+            atea_cmw_media_type_lookup(entry->media_type, strlen(entry->media_type)) ==
+                ATEA_CMW_MT_TCG2_EVENTLOG,
+        ATEA_ERR_EVIDENCE_TYPE_UNKNOWN, "entry \"%s\" of the TDX collection is not a %s record",
+        ATEA_TSM_TDX_LABEL_EVENTLOG, atea_cmw_media_type_name(ATEA_CMW_MT_TCG2_EVENTLOG));
+    *plog = entry;
+out:
+    return err;
+}
+
+/* Replay the log against the RTMRs of the quote just verified (evidence-formats.md §2.5 A.7):
+ * eventlog_* claims and an AFFIRMING reason, or the failure as a CONTRAINDICATED one. */
+static atea_err replay_eventlog(atea_dispatch *d, const uint8_t *quote, size_t len,
+                                const atea_cmw *log)
+{
+    atea_err err = ATEA_OK;
+    atea_tdx_quote q;
+    ATEA_TRY(atea_tdx_quote_parse(quote, len, &q));
+    ATEA_TRY(atea_tdx_eventlog_replay(log->value.data, log->value.len,
+                                      (const uint8_t(*)[ATEA_TDX_MR_LEN])q.body.rtmr, NULL,
+                                      d->out));
+out:
+    return err;
+}
+
 static atea_err verify_tdx(atea_dispatch *d, const uint8_t *data, size_t len,
                            const atea_cmw *collection)
 {
+    atea_err err = ATEA_OK;
+    atea_tdx_collateral *coll = NULL;
+    const atea_cmw *log = NULL;
+    ATEA_TRY(tdx_eventlog_of(collection, &log));
+    ATEA_TRY(tdx_collateral(d, &coll));
+    if (coll != NULL) {
+        ATEA_TRY(atea_tdx_verify_with(&d->env, coll, data, len, d->out));
+    } else {
+        ATEA_TRY(atea_tdx_verify(&d->env, data, len, d->out));
+    }
+    if (log != NULL) {
+        ATEA_TRY(replay_eventlog(d, data, len, log));
+    }
+out:
+    return err;
+}
+
+/* A log alone proves nothing: it is only checked against the RTMRs of a verified quote. */
+static atea_err verify_orphan_eventlog(atea_dispatch *d, const uint8_t *data, size_t len,
+                                       const atea_cmw *collection)
+{
+    atea_err err = ATEA_OK;
+    (void)d;
+    (void)data;
     (void)collection;
-    return atea_tdx_verify(&d->env, data, len, d->out);
+    ATEA_FAIL(ATEA_ERR_EVENTLOG_WITHOUT_QUOTE,
+              "an event log of %zu bytes without a TDX quote under \"%s\" in its collection", len,
+              ATEA_TSM_TDX_LABEL_QUOTE);
+out:
+    return err;
 }
 
 /* The certificate table that came with the report, if the collection has one. */
@@ -129,7 +225,7 @@ static const struct {
 } platforms[] = {
     {ATEA_CMW_MT_TDX_QUOTE, verify_tdx},    {ATEA_CMW_MT_SNP_REPORT, verify_snp},
     {ATEA_CMW_MT_CCA_TOKEN, verify_cca},    {ATEA_CMW_MT_TPM2_QUOTE, verify_tpm},
-    {ATEA_CMW_MT_SIM_EVIDENCE, verify_sim},
+    {ATEA_CMW_MT_SIM_EVIDENCE, verify_sim}, {ATEA_CMW_MT_TCG2_EVENTLOG, verify_orphan_eventlog},
 };
 
 static atea_err unknown_type(atea_dispatch *d, const char *type_name, const char *why)
@@ -179,6 +275,12 @@ static const atea_cmw *platform_entry(const atea_cmw *collection, const char *la
 static atea_err dispatch_collection(atea_dispatch *d, const atea_cmw *cmw, unsigned depth)
 {
     atea_err err = ATEA_OK;
+    const atea_cmw *tdx = platform_entry(cmw, ATEA_TSM_TDX_LABEL_QUOTE, ATEA_CMW_MT_TDX_QUOTE);
+    if (tdx != NULL) {
+        ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_TDX_QUOTE, tdx->media_type, tdx->value.data,
+                                      tdx->value.len, cmw));
+        goto out;
+    }
     const atea_cmw *snp = platform_entry(cmw, ATEA_TSM_SNP_LABEL_REPORT, ATEA_CMW_MT_SNP_REPORT);
     if (snp != NULL) {
         ATEA_TRY(atea__dispatch_bytes(d, ATEA_CMW_MT_SNP_REPORT, snp->media_type, snp->value.data,

@@ -18,6 +18,9 @@ typedef struct atea_dispatch {
     atea_appraisal *out;
     atea_log log;
     atea_verify_env env;
+    /* The verifier's TDX collateral slot, loaded on first use from env.collateral_dir and then
+     * reused (NULL: no slot, load per call). */
+    struct atea_tdx_collateral **tdx_collateral;
     atea_err first_failure; /* the first hard failure of any piece */
     char first_failure_detail[320];
     size_t appraised; /* pieces handed to a platform verifier */

@@ -17,7 +17,7 @@
 
 #include "core/check.h"
 #include "core/rd.h"
-#include "verify/eventlog.h"
+#include "core/eventlog.h"
 #include "verify/tdx_internal.h"
 #include "verify/tdx_verify.h"
 

@@ -23,6 +23,9 @@ struct atea_verifier {
     const atea_policy *policy;
     int64_t now;
     char *collateral_dir;
+    /* Loaded from collateral_dir on the first TDX evidence, then reused: the files are read and
+     * their signatures checked once, and verified PCK chains are cached in it (dispatch.c). */
+    atea_tdx_collateral *tdx_collateral;
     char *cert_files[ATEA_VERIFY_MAX_CERT_FILES];
     size_t cert_file_count;
     int allow_sim;
@@ -100,6 +103,7 @@ void atea_verifier_free(atea_verifier *v)
     atea_policy_free(v->owned_policy);
     atea__sim_root_cache_free(v->sim_cache);
     free(v->collateral_dir);
+    atea_tdx_collateral_free(v->tdx_collateral);
     for (size_t i = 0; i < v->cert_file_count; i++) {
         free(v->cert_files[i]);
     }
@@ -124,6 +128,7 @@ static void dispatch_init(atea_verifier *v, const atea_binding *expected, atea_a
     d->env.expected_report_data = expected != NULL ? expected->report_data : NULL;
     d->env.now = v->now != 0 ? v->now : (int64_t)time(NULL);
     d->env.collateral_dir = v->collateral_dir;
+    d->tdx_collateral = &v->tdx_collateral;
     d->env.cert_files = (const char *const *)v->cert_files;
     d->env.cert_file_count = v->cert_file_count;
     d->env.cca_cpak_pem_file = atea_policy_cca_cpak_pem(v->policy);

@@ -79,12 +79,32 @@ static int is_tdx_or_snp(const fake_tsm *f)
            (strcmp(f->provider, "tdx_guest\n") == 0 || strcmp(f->provider, "sev_guest\n") == 0);
 }
 
+/* <acpi_tables>/CCEL and <acpi_tables>/data/CCEL: NULL if path is neither. */
+static const atea_buf *acpi_file(const fake_tsm *f, const char *path)
+{
+    size_t n = strlen(f->acpi_tables);
+    if (strncmp(path, f->acpi_tables, n) != 0) {
+        return NULL;
+    }
+    if (strcmp(path + n, "/CCEL") == 0) {
+        return &f->ccel_table;
+    }
+    if (strcmp(path + n, "/data/CCEL") == 0) {
+        return &f->ccel_data;
+    }
+    return NULL;
+}
+
 static int fake_read(void *user, const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
     fake_tsm *f = user;
     const char *name = attribute(f, path);
+    const atea_buf *acpi = acpi_file(f, path);
     char text[32];
     *len = 0;
+    if (acpi != NULL) {
+        return acpi->data == NULL ? -ENOENT : serve(acpi->data, acpi->len, buf, cap, len);
+    }
     if (name == NULL) {
         return -ENOENT;
     }
@@ -141,6 +161,7 @@ void fake_tsm_init(fake_tsm *f, const char *provider, const char *outblob_path)
     }
     f->provider = provider;
     f->outblob_path = outblob_path;
+    snprintf(f->acpi_tables, sizeof(f->acpi_tables), "%s-acpi/tables", f->root);
     f->fs.user = f;
     f->fs.mkdir = fake_mkdir;
     f->fs.rmdir = fake_rmdir;
@@ -155,6 +176,37 @@ void fake_tsm_dispose(fake_tsm *f)
     }
     (void)rmdir(f->root);
     atea_buf_free(&f->auxblob);
+    atea_buf_free(&f->ccel_table);
+    atea_buf_free(&f->ccel_data);
+}
+
+static void put_le(uint8_t *p, uint64_t v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+atea_buf fake_tsm_ccel_table(uint8_t cc_type, uint64_t laml, uint64_t lasa)
+{
+    atea_buf t = {0};
+    t.len = ATEA_TSM_CCEL_TABLE_LEN;
+    t.data = calloc(1, t.len);
+    assert_non_null(t.data);
+    memcpy(t.data, "CCEL", 4);
+    put_le(t.data + 4, t.len, 4);
+    t.data[8] = 1; /* revision */
+    memcpy(t.data + 10, "ATEAT ", 6);
+    memcpy(t.data + 16, "FAKECCEL", 8);
+    t.data[36] = cc_type;
+    put_le(t.data + 40, laml, 8);
+    put_le(t.data + 48, lasa, 8);
+    uint8_t sum = 0;
+    for (size_t i = 0; i < t.len; i++) {
+        sum = (uint8_t)(sum + t.data[i]);
+    }
+    t.data[9] = (uint8_t)(0x100 - sum); /* ACPI: all bytes sum to zero */
+    return t;
 }
 
 atea_buf fake_tsm_snp_cert_table(const char *vcek_der_path)

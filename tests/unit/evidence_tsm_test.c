@@ -9,6 +9,7 @@
 #include "atea/verify.h"
 #include "atea_test.h"
 #include "fake_tsm.h"
+#include "tcg_log.h"
 
 #define TDX_V4 "testdata/evidence/tdx/tdx_prod_quote_SPR_E4.dat"
 #define SNP_GSG "testdata/evidence/sev-snp/gsg_attestation.bin"
@@ -151,6 +152,238 @@ static void test_cca_record(void **state)
     fake_tsm_dispose(&f);
 }
 
+/* ---- the CC event log (CCEL) beside a TDX quote ---- */
+
+#define CCEL_LAML 65536u /* what TDVF reserves */
+
+/* A boot as TDVF + the Linux EFI stub log it: firmware, kernel, initrd, command line. */
+static void boot_log(tcg_log *log, uint8_t kernel[48])
+{
+    static const char cmdline[] = "kernel_cmdline: /vmlinuz root=/dev/vda1 ro";
+    static const uint8_t initrd_tag[20] = {0xED, 0x22, 0x3B, 0x8F, 12,  0,   0,   0,   'L', 'i',
+                                           'n',  'u',  'x',  ' ',  'i', 'n', 'i', 't', 'r', 'd'};
+    tcg_log_init(log);
+    tcg_log_event(log, 1, 0x80000008u /* EV_EFI_PLATFORM_FIRMWARE_BLOB2 */, "tdvf", 4, NULL);
+    tcg_log_event(log, 0, 0x00000003u /* EV_NO_ACTION */, "StartupLocality\0\0", 17, NULL);
+    tcg_log_event(log, 2, 0x80000003u /* EV_EFI_BOOT_SERVICES_APPLICATION */, "bzImage", 7, kernel);
+    tcg_log_event(log, 3, 0x00000006u /* EV_EVENT_TAG */, initrd_tag, sizeof(initrd_tag), NULL);
+    tcg_log_event(log, 3, 0x0000000Du /* EV_IPL */, cmdline, sizeof(cmdline), NULL);
+}
+
+static void serve_ccel(fake_tsm *f, const tcg_log *log, uint8_t pad)
+{
+    atea_buf_free(&f->ccel_table);
+    atea_buf_free(&f->ccel_data);
+    f->ccel_table = fake_tsm_ccel_table(ATEA_TSM_CCEL_TYPE_TDX, CCEL_LAML, 0x7f000000u);
+    f->ccel_data = tcg_log_area(log, CCEL_LAML, pad);
+}
+
+static atea_tsm_opts ccel_opts_for(fake_tsm *f)
+{
+    atea_tsm_opts o = opts_for(f);
+    o.acpi_tables = f->acpi_tables;
+    return o;
+}
+
+static atea_err get_ccel(fake_tsm *f, atea_tsm_report *r)
+{
+    uint8_t inblob[64];
+    memset(inblob, 0x42, sizeof(inblob));
+    atea_tsm_opts o = ccel_opts_for(f);
+    memset(r, 0, sizeof(*r));
+    return atea_tsm_get_report(&o, inblob, sizeof(inblob), r);
+}
+
+/* The attester sends the quote and the USED part of the area in one collection. */
+static void test_tdx_with_event_log(void **state)
+{
+    (void)state;
+    fake_tsm f;
+    tcg_log log;
+    uint8_t kernel[48];
+    fake_tsm_init(&f, "tdx_guest\n", shared(TDX_V4));
+    boot_log(&log, kernel);
+    serve_ccel(&f, &log, 0xff);
+    atea_tsm_opts o = ccel_opts_for(&f);
+    atea_attester *att = NULL;
+    EXPECT_OK(atea_tsm_attester_new(&o, &att));
+    atea_binding b = {0};
+    atea_buf cmw_bytes = {0};
+    EXPECT_OK(atea_attester_attest(att, &b, &cmw_bytes));
+    atea_attester_free(att);
+
+    atea_cmw *cmw = NULL;
+    EXPECT_OK(atea_cmw_decode(cmw_bytes.data, cmw_bytes.len, NULL, &cmw));
+    assert_int_equal(cmw->kind, ATEA_CMW_COLLECTION);
+    assert_int_equal(cmw->n_entries, 2);
+    const atea_cmw *quote = atea_cmw_find(cmw, ATEA_TSM_TDX_LABEL_QUOTE);
+    const atea_cmw *el = atea_cmw_find(cmw, ATEA_TSM_TDX_LABEL_EVENTLOG);
+    assert_non_null(quote);
+    assert_non_null(el);
+    assert_string_equal(quote->media_type, "application/vnd.intel.tdx.quote");
+    assert_string_equal(el->media_type, "application/vnd.tcg.tcg2-eventlog");
+    assert_int_equal(el->ind, ATEA_CMW_IND_EVIDENCE);
+    assert_int_equal(atea_cmw_media_type_lookup(el->media_type, strlen(el->media_type)),
+                     ATEA_CMW_MT_TCG2_EVENTLOG);
+    /* exactly the log: the 0xFF rest of the 64 KiB area stays home */
+    assert_int_equal(el->value.len, log.len);
+    assert_memory_equal(el->value.data, log.data, log.len);
+    atea_buf want = atea_test_read_file(shared(TDX_V4));
+    assert_int_equal(quote->value.len, want.len);
+    assert_memory_equal(quote->value.data, want.data, want.len);
+    atea_buf_free(&want);
+    atea_cmw_free(cmw);
+    atea_buf_free(&cmw_bytes);
+
+    /* zero padding ends the log as well */
+    atea_tsm_report r;
+    serve_ccel(&f, &log, 0x00);
+    EXPECT_OK(get_ccel(&f, &r));
+    assert_int_equal(r.eventlog.len, log.len);
+    atea_tsm_report_dispose(&r);
+    /* a log that fills its area exactly */
+    atea_buf_free(&f.ccel_data);
+    atea_buf_free(&f.ccel_table);
+    f.ccel_table = fake_tsm_ccel_table(ATEA_TSM_CCEL_TYPE_TDX, log.len, 0x7f000000u);
+    f.ccel_data = tcg_log_area(&log, log.len, 0xff);
+    EXPECT_OK(get_ccel(&f, &r));
+    assert_int_equal(r.eventlog.len, log.len);
+    atea_tsm_report_dispose(&r);
+    fake_tsm_dispose(&f);
+}
+
+/* No CCEL, a table without its area, or no_eventlog: the plain quote record. */
+static void test_tdx_without_event_log(void **state)
+{
+    (void)state;
+    fake_tsm f;
+    tcg_log log;
+    atea_tsm_report r;
+    atea_buf cmw_bytes = {0};
+    atea_cmw *cmw = NULL;
+    fake_tsm_init(&f, "tdx_guest\n", shared(TDX_V4));
+    EXPECT_OK(get_ccel(&f, &r)); /* neither file */
+    assert_int_equal(r.eventlog.len, 0);
+    EXPECT_OK(atea_tsm_report_to_cmw(&r, &cmw_bytes));
+    EXPECT_OK(atea_cmw_decode(cmw_bytes.data, cmw_bytes.len, NULL, &cmw));
+    assert_int_equal(cmw->kind, ATEA_CMW_RECORD);
+    atea_cmw_free(cmw);
+    atea_buf_free(&cmw_bytes);
+    atea_tsm_report_dispose(&r);
+
+    boot_log(&log, NULL);
+    serve_ccel(&f, &log, 0xff);
+    atea_buf_free(&f.ccel_data); /* the kernel did not publish the area */
+    EXPECT_OK(get_ccel(&f, &r));
+    assert_int_equal(r.eventlog.len, 0);
+    atea_tsm_report_dispose(&r);
+
+    serve_ccel(&f, &log, 0xff);
+    uint8_t inblob[64] = {0};
+    atea_tsm_opts o = ccel_opts_for(&f);
+    o.no_eventlog = 1;
+    EXPECT_OK(atea_tsm_get_report(&o, inblob, 64, &r));
+    assert_int_equal(r.eventlog.len, 0);
+    atea_tsm_report_dispose(&r);
+    /* a V1 caller (no acpi_tables/no_eventlog fields) is lifted: default ACPI path, absent */
+    o.version = ATEA_TSM_OPTS_V1;
+    o.acpi_tables = "ignored: beyond a V1 struct";
+    EXPECT_OK(atea_tsm_get_report(&o, inblob, 64, &r));
+    assert_int_equal(r.eventlog.len, 0);
+    atea_tsm_report_dispose(&r);
+    /* SNP never reads the CCEL */
+    fake_tsm_dispose(&f);
+}
+
+static void expect_table_refused(fake_tsm *f, size_t off, uint8_t value, const char *detail)
+{
+    atea_tsm_report r;
+    f->ccel_table.data[off] = value;
+    EXPECT_ERR(get_ccel(f, &r), ATEA_ERR_TSM_CCEL_TABLE);
+    if (strstr(atea_err_last()->detail, detail) == NULL) {
+        fail_msg("byte %zu = 0x%02x: detail '%s' lacks '%s'", off, value, atea_err_last()->detail,
+                 detail);
+    }
+    assert_null(r.outblob.data);
+    assert_string_equal(f->entry, ""); /* the report entry is removed on failure too */
+}
+
+static void test_ccel_table_checked(void **state)
+{
+    (void)state;
+    fake_tsm f;
+    tcg_log log;
+    fake_tsm_init(&f, "tdx_guest\n", shared(TDX_V4));
+    boot_log(&log, NULL);
+    serve_ccel(&f, &log, 0xff);
+    expect_table_refused(&f, 0, 'X', "signature");
+    serve_ccel(&f, &log, 0xff);
+    expect_table_refused(&f, 4, 57, "length field says 57");
+    serve_ccel(&f, &log, 0xff);
+    expect_table_refused(&f, 36, 1, "CC type 1 is not TDX"); /* an SEV CCEL */
+    serve_ccel(&f, &log, 0xff);
+    memset(f.ccel_table.data + 40, 0, 8);
+    expect_table_refused(&f, 40, 0, "log area of 0 bytes");
+    serve_ccel(&f, &log, 0xff);
+    memset(f.ccel_table.data + 48, 0, 8);
+    expect_table_refused(&f, 48, 0, "at 0x0");
+    /* LAML at the cap is a table we accept (the area is then checked), one more is not */
+    serve_ccel(&f, &log, 0xff);
+    uint64_t over = ATEA_TSM_MAX_CCEL_AREA + 1ull;
+    for (int i = 0; i < 8; i++) {
+        f.ccel_table.data[40 + i] = (uint8_t)(over >> (8 * i));
+    }
+    expect_table_refused(&f, 40, (uint8_t)over, "needs 1..");
+    f.ccel_table.data[40] = (uint8_t)(over - 1);
+    atea_tsm_report r;
+    EXPECT_ERR(get_ccel(&f, &r), ATEA_ERR_TSM_EVENTLOG); /* the area is 64 KiB, not 4 MiB */
+    assert_non_null(strstr(atea_err_last()->detail, "has 65536 bytes"));
+    /* a table of another size */
+    serve_ccel(&f, &log, 0xff);
+    f.ccel_table.len = 55;
+    expect_table_refused(&f, 0, 'C', "has 55 bytes");
+    f.ccel_table.len = 56;
+    fake_tsm_dispose(&f);
+}
+
+static void test_ccel_area_checked(void **state)
+{
+    (void)state;
+    fake_tsm f;
+    tcg_log log;
+    atea_tsm_report r;
+    fake_tsm_init(&f, "tdx_guest\n", shared(TDX_V4));
+    boot_log(&log, NULL);
+    /* an area shorter or longer than LAML */
+    serve_ccel(&f, &log, 0xff);
+    f.ccel_data.len = CCEL_LAML - 1;
+    EXPECT_ERR(get_ccel(&f, &r), ATEA_ERR_TSM_EVENTLOG);
+    assert_non_null(strstr(atea_err_last()->detail, "has 65535 bytes"));
+    atea_buf_free(&f.ccel_data);
+    f.ccel_data = tcg_log_area(&log, CCEL_LAML + 1, 0xff);
+    EXPECT_ERR(get_ccel(&f, &r), ATEA_ERR_TSM_EVENTLOG);
+    assert_non_null(strstr(atea_err_last()->detail, "larger than 65536"));
+    /* something after the padding is not unused space */
+    serve_ccel(&f, &log, 0xff);
+    f.ccel_data.data[CCEL_LAML - 1] = 0x00;
+    EXPECT_ERR(get_ccel(&f, &r), ATEA_ERR_TSM_EVENTLOG);
+    assert_non_null(strstr(atea_err_last()->detail, "ATEA_ERR_EVENTLOG_MALFORMED"));
+    /* a log cut inside its last event (area = LAML = the cut) */
+    atea_buf_free(&f.ccel_table);
+    atea_buf_free(&f.ccel_data);
+    size_t cut = log.ends[log.n_ends - 1] - 3;
+    f.ccel_table = fake_tsm_ccel_table(ATEA_TSM_CCEL_TYPE_TDX, cut, 0x7f000000u);
+    f.ccel_data = tcg_log_area(&log, log.len, 0xff);
+    f.ccel_data.len = cut;
+    EXPECT_ERR(get_ccel(&f, &r), ATEA_ERR_TSM_EVENTLOG);
+    assert_non_null(strstr(atea_err_last()->detail, "ATEA_ERR_TRUNCATED"));
+    /* not a crypto-agile log at all */
+    serve_ccel(&f, &log, 0xff);
+    memset(f.ccel_data.data, 0x5a, 64);
+    EXPECT_ERR(get_ccel(&f, &r), ATEA_ERR_TSM_EVENTLOG);
+    fake_tsm_dispose(&f);
+}
+
 static void test_inblob_must_be_64(void **state)
 {
     (void)state;
@@ -273,6 +506,10 @@ int main(void)
         cmocka_unit_test(test_tdx_report),
         cmocka_unit_test(test_snp_collection_verifies),
         cmocka_unit_test(test_cca_record),
+        cmocka_unit_test(test_tdx_with_event_log),
+        cmocka_unit_test(test_tdx_without_event_log),
+        cmocka_unit_test(test_ccel_table_checked),
+        cmocka_unit_test(test_ccel_area_checked),
         cmocka_unit_test(test_inblob_must_be_64),
         cmocka_unit_test(test_concurrent_writer_detected),
         cmocka_unit_test(test_provider_and_generation_faults),

@@ -7,7 +7,7 @@
 #include "atea/appraisal.h"
 #include "atea/tdx.h"
 #include "atea_test.h"
-#include "verify/eventlog.h"
+#include "core/eventlog.h"
 
 typedef struct logbuf {
     uint8_t data[8192];

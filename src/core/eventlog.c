@@ -7,7 +7,7 @@
  *   TCG_PCR_EVENT2 (§10.2.2): u32 pcrIndex, u32 eventType, u32 count, {u16 alg, digest}[count],
  *       u32 eventSize, event
  */
-#include "verify/eventlog.h"
+#include "core/eventlog.h"
 
 #include <string.h>
 
@@ -124,6 +124,9 @@ static size_t bank_size(const spec_id *sid, uint16_t alg)
     return 0;
 }
 
+/* alg ANY_BANK: the caller wants the structure only (the used length), not a digest. */
+#define ANY_BANK 0
+
 static atea_err parse_event2(atea_rd *rd, const spec_id *sid, uint16_t alg, atea_eventlog_event *ev)
 {
     atea_err err = ATEA_OK;
@@ -145,7 +148,7 @@ static atea_err parse_event2(atea_rd *rd, const spec_id *sid, uint16_t alg, atea
                         "event at offset %zu has a digest of undeclared algorithm 0x%04x",
                         ev->offset, a);
         ATEA_TRY(atea_rd_bytes(rd, size, &d));
-        if (a == alg) {
+        if (a == alg || (alg == ANY_BANK && ev->digest == NULL)) {
             ev->digest = d;
             ev->digest_len = size;
         }
@@ -177,32 +180,57 @@ static int only_padding(const atea_rd *rd)
     return 1;
 }
 
-atea_err atea_eventlog_parse(const uint8_t *log, size_t len, uint16_t alg, atea_eventlog_cb cb,
-                             void *user, size_t *count)
+/* Header, then events until the padding; *used = where the padding starts. */
+static atea_err walk(const uint8_t *log, size_t len, uint16_t alg, atea_eventlog_cb cb, void *user,
+                     size_t *count, size_t *used)
 {
     atea_err err = ATEA_OK;
     atea_rd rd;
     spec_id sid;
     atea_eventlog_event ev;
     size_t n = 0;
-    ATEA_ENSURE(log != NULL && cb != NULL, ATEA_ERR_INVALID_ARG);
+    ATEA_ENSURE(log != NULL, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE_MSG(len <= ATEA_EVENTLOG_MAX_SIZE, ATEA_ERR_TOO_LARGE,
                     "event log of %zu bytes exceeds %d", len, ATEA_EVENTLOG_MAX_SIZE);
     memset(&sid, 0, sizeof(sid));
     atea_rd_init(&rd, log, len);
     ATEA_TRY(parse_header(&rd, &sid));
-    ATEA_ENSURE_MSG(bank_size(&sid, alg) > 0, ATEA_ERR_EVENTLOG_MALFORMED,
+    ATEA_ENSURE_MSG(alg == ANY_BANK || bank_size(&sid, alg) > 0, ATEA_ERR_EVENTLOG_MALFORMED,
                     "the event log has no digest bank for algorithm 0x%04x", alg);
     while (!only_padding(&rd)) {
         ATEA_ENSURE_MSG(n < ATEA_EVENTLOG_MAX_EVENTS, ATEA_ERR_TOO_LARGE,
                         "more than %d events in the log", ATEA_EVENTLOG_MAX_EVENTS);
         ATEA_TRY(parse_event2(&rd, &sid, alg, &ev));
-        ATEA_TRY(cb(user, &ev));
+        if (cb != NULL) {
+            ATEA_TRY(cb(user, &ev));
+        }
         n++;
     }
     if (count != NULL) {
         *count = n;
     }
+    if (used != NULL) {
+        *used = atea_rd_pos(&rd);
+    }
+out:
+    return err;
+}
+
+atea_err atea_eventlog_parse(const uint8_t *log, size_t len, uint16_t alg, atea_eventlog_cb cb,
+                             void *user, size_t *count)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE(cb != NULL && alg != ANY_BANK, ATEA_ERR_INVALID_ARG);
+    ATEA_TRY(walk(log, len, alg, cb, user, count, NULL));
+out:
+    return err;
+}
+
+atea_err atea_eventlog_used_len(const uint8_t *log, size_t len, size_t *used, size_t *count)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE(used != NULL, ATEA_ERR_INVALID_ARG);
+    ATEA_TRY(walk(log, len, ANY_BANK, NULL, NULL, count, used));
 out:
     return err;
 }

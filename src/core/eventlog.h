@@ -1,10 +1,12 @@
 /*
  * TCG2 crypto-agile event log parser (TCG PC Client Platform Firmware Profile, §10.2.1
  * TCG_PCR_EVENT, §10.2.2 TCG_PCR_EVENT2, §10.4.5.1 TCG_EfiSpecIdEvent), used for the TDX CCEL
- * (UEFI 2.10 §38.4, ACPI CCEL table) and usable for TPM logs. Internal to the verify layer.
+ * (UEFI 2.10 §38.4, ACPI CCEL table) and usable for TPM logs. Internal (not installed). It sits in
+ * core because two layers read the format: the configfs-tsm attester finds the used part of the
+ * CCEL area (src/evidence/tsm_ccel.c) and the TDX verifier replays it (src/verify/tdx_eventlog.c).
  */
-#ifndef ATEA_VERIFY_EVENTLOG_H
-#define ATEA_VERIFY_EVENTLOG_H
+#ifndef ATEA_CORE_EVENTLOG_H
+#define ATEA_CORE_EVENTLOG_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -45,12 +47,23 @@ typedef atea_err (*atea_eventlog_cb)(void *user, const atea_eventlog_event *ev);
 
 /*
  * Parse log[0..len): the Spec ID header event, then TCG_PCR_EVENT2 records up to the end or to
- * padding (the rest all 0x00 or all 0xFF: the unused part of a CCEL area). `alg` selects the
- * digest bank passed to cb; it must be declared in the header. *count = events seen (may be
- * NULL). Returns ATEA_ERR_EVENTLOG_MALFORMED (header, unknown algorithm, digest count, bank
- * absent), ATEA_ERR_TRUNCATED, ATEA_ERR_TOO_LARGE (caps), or cb's failure.
+ * padding. The log ends where an event would start whose bytes are all 0x00 or all 0xFF, and
+ * from there to the end of the area every byte must be that same value (the unused part of a
+ * CCEL area, which firmware fills with 0xFF; anything else there is malformed, not ignored).
+ * `alg` selects the digest bank passed to cb; it must be declared in the header. *count =
+ * events seen (may be NULL). Returns ATEA_ERR_EVENTLOG_MALFORMED (header, unknown algorithm,
+ * digest count, bank absent), ATEA_ERR_TRUNCATED, ATEA_ERR_TOO_LARGE (caps), or cb's failure.
  */
 atea_err atea_eventlog_parse(const uint8_t *log, size_t len, uint16_t alg, atea_eventlog_cb cb,
                              void *user, size_t *count) ATEA_MUST_USE;
+
+/*
+ * The used part of a log area: *used = the offset where the padding starts (the end of the last
+ * event, or of the Spec ID header if there is no event), so that log[0..*used) is the whole log
+ * without the unused space. Every event is parsed as by atea_eventlog_parse (any digest bank);
+ * *count (may be NULL) = events seen. Returns the codes of atea_eventlog_parse.
+ */
+atea_err atea_eventlog_used_len(const uint8_t *log, size_t len, size_t *used,
+                                size_t *count) ATEA_MUST_USE;
 
 #endif
