@@ -97,6 +97,14 @@ const uint8_t *atea_policy_tpm_ak_sha256(const atea_policy *policy, size_t *coun
  * NULL if none (then no CCA evidence can be affirmed). */
 const char *atea_policy_cca_cpak_pem(const atea_policy *policy);
 
+/* The EAR verifier keys the policy trusts (platforms.ear.verifier_key_pem / verifier_key_sha256,
+ * as SHA-256 digests of their DER SubjectPublicKeyInfo) and the accepted algorithms
+ * (platforms.ear.algorithms), in the shape atea_ear_verify takes. No key: count 0, and every EAR
+ * is refused. Errors: ATEA_ERR_INVALID_ARG. */
+struct atea_ear_trust;
+atea_err atea_policy_ear_trust(const atea_policy *policy,
+                               struct atea_ear_trust *trust) ATEA_MUST_USE;
+
 #ifdef __cplusplus
 }
 #endif

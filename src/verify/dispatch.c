@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atea/cca.h"
+#include "atea/ear.h"
 #include "atea/sim.h"
 #include "atea/snp.h"
 #include "atea/tdx.h"
@@ -219,6 +220,21 @@ out:
     return err;
 }
 
+/* The passport model: an EAT Attestation Result signed by a verifier the policy trusts
+ * (include/atea/ear.h). Sim-backed EARs need no allow_sim: the relying party trusts the EAR
+ * verifier's key, and the EAR says when it appraised a simulator. */
+static atea_err verify_ear(atea_dispatch *d, const uint8_t *data, size_t len,
+                           const atea_cmw *collection)
+{
+    atea_err err = ATEA_OK;
+    atea_ear_trust trust;
+    (void)collection;
+    ATEA_TRY(atea_policy_ear_trust(d->policy, &trust));
+    ATEA_TRY(atea_ear_verify(&d->env, &trust, d->expected, data, len, d->out));
+out:
+    return err;
+}
+
 static const struct {
     atea_cmw_mt mt;
     platform_fn fn;
@@ -226,6 +242,7 @@ static const struct {
     {ATEA_CMW_MT_TDX_QUOTE, verify_tdx},    {ATEA_CMW_MT_SNP_REPORT, verify_snp},
     {ATEA_CMW_MT_CCA_TOKEN, verify_cca},    {ATEA_CMW_MT_TPM2_QUOTE, verify_tpm},
     {ATEA_CMW_MT_SIM_EVIDENCE, verify_sim}, {ATEA_CMW_MT_TCG2_EVENTLOG, verify_orphan_eventlog},
+    {ATEA_CMW_MT_EAR_JWT, verify_ear},
 };
 
 static atea_err unknown_type(atea_dispatch *d, const char *type_name, const char *why)
@@ -233,7 +250,7 @@ static atea_err unknown_type(atea_dispatch *d, const char *type_name, const char
     atea_err err = ATEA_OK;
     (void)atea__err_set(ATEA_ERR_EVIDENCE_TYPE_UNKNOWN, __FILE__, __LINE__,
                         "evidence of type '%.200s' %s (atea verifies TDX quotes, SNP reports, CCA "
-                        "tokens, TPM quotes and sim evidence)",
+                        "tokens, TPM quotes, sim evidence and EAR attestation results)",
                         type_name, why);
     ATEA_TRY(atea__dispatch_failed(d, NULL, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN));
 out:
@@ -255,9 +272,7 @@ atea_err atea__dispatch_bytes(atea_dispatch *d, atea_cmw_mt mt, const char *type
         }
         goto out;
     }
-    ATEA_TRY(unknown_type(d, type_name,
-                          mt == ATEA_CMW_MT_EAR_JWT ? "is an attestation result, not evidence"
-                                                    : "is not one atea can verify"));
+    ATEA_TRY(unknown_type(d, type_name, "is not one atea can verify"));
 out:
     return err;
 }

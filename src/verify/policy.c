@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "atea/ear.h"
 #include "core/check.h"
 #include "verify/policy.h"
 
@@ -28,7 +29,7 @@ static const struct {
 } platform_table[POLICY_PLATFORM_COUNT] = {
     [POLICY_TDX] = {"tdx", "intel-tdx"}, [POLICY_SNP] = {"snp", "amd-sev-snp"},
     [POLICY_CCA] = {"cca", "arm-cca"},   [POLICY_TPM] = {"tpm", "tpm2"},
-    [POLICY_SIM] = {"sim", "sim"},
+    [POLICY_SIM] = {"sim", "sim"},       [POLICY_EAR] = {"ear", "ear"},
 };
 
 const char *atea__policy_platform_key(policy_platform p)
@@ -446,6 +447,34 @@ out:
     return err;
 }
 
+/* EAR signature algorithms the relying party accepts: "ES256", "ES384" (include/atea/ear.h). */
+static atea_err read_ear_algs(load_ctx *ctx, const json_t *list, policy_platform_rules *r)
+{
+    atea_err err = ATEA_OK;
+    static const struct {
+        const char *name;
+        atea_ear_alg alg;
+    } names[] = {{"ES256", ATEA_EAR_ALG_ES256}, {"ES384", ATEA_EAR_ALG_ES384}};
+    ATEA_TRY(check_list(ctx, list, ATEA_ARRAY_LEN(names)));
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        size_t mark = path_push_index(ctx, i);
+        const char *name = NULL;
+        size_t k = 0;
+        ATEA_TRY(read_text(ctx, json_array_get(list, i), 16, &name));
+        while (k < ATEA_ARRAY_LEN(names) && strcmp(names[k].name, name) != 0) {
+            k++;
+        }
+        if (k == ATEA_ARRAY_LEN(names)) {
+            ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_VALUE,
+                                 "EAR algorithm '%s' is not ES256 or ES384", name));
+        }
+        r->ear_algs |= ATEA_EAR_ALG_BIT(names[k].alg);
+        path_pop(ctx, mark);
+    }
+out:
+    return err;
+}
+
 /* ---- platforms ---- */
 
 /* Keys that only some platforms take; anywhere else they are an error with a pointed message. */
@@ -463,6 +492,12 @@ static atea_err read_platform_specific(load_ctx *ctx, policy_platform which, con
         ATEA_TRY(read_hash_anchors(ctx, v, r));
     } else if (which == POLICY_CCA && strcmp(key, "cpak_pem") == 0) {
         ATEA_TRY(read_cpak(ctx, v, r));
+    } else if (which == POLICY_EAR && strcmp(key, "verifier_key_sha256") == 0) {
+        ATEA_TRY(read_hash_anchors(ctx, v, r));
+    } else if (which == POLICY_EAR && strcmp(key, "verifier_key_pem") == 0) {
+        ATEA_TRY(read_pem_anchors(ctx, v, r));
+    } else if (which == POLICY_EAR && strcmp(key, "algorithms") == 0) {
+        ATEA_TRY(read_ear_algs(ctx, v, r));
     } else if ((which == POLICY_TDX || which == POLICY_SNP) &&
                (strstr(key, "root") != NULL || strstr(key, "anchor") != NULL ||
                 strstr(key, "cert") != NULL)) {
@@ -532,7 +567,7 @@ static atea_err read_platforms(load_ctx *ctx, const json_t *obj, atea_policy *p)
         }
         if (which == POLICY_PLATFORM_COUNT) {
             ATEA_TRY(policy_fail(ctx, ATEA_ERR_POLICY_UNKNOWN_KEY,
-                                 "unknown platform '%s' (tdx, snp, cca, tpm, sim)", key));
+                                 "unknown platform '%s' (tdx, snp, cca, tpm, sim, ear)", key));
         }
         ATEA_TRY(read_platform(ctx, (policy_platform)which, v, &p->platforms[which]));
         path_pop(ctx, mark);
@@ -757,4 +792,16 @@ const uint8_t *atea_policy_tpm_ak_sha256(const atea_policy *p, size_t *count)
 const char *atea_policy_cca_cpak_pem(const atea_policy *p)
 {
     return p != NULL ? p->platforms[POLICY_CCA].cpak_pem : NULL;
+}
+
+atea_err atea_policy_ear_trust(const atea_policy *p, atea_ear_trust *trust)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE(p != NULL && trust != NULL, ATEA_ERR_INVALID_ARG);
+    const policy_platform_rules *r = &p->platforms[POLICY_EAR];
+    trust->key_sha256 = r->anchor_count > 0 ? r->anchors : NULL;
+    trust->count = r->anchor_count;
+    trust->algs = r->ear_algs;
+out:
+    return err;
 }

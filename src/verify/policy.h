@@ -16,6 +16,7 @@ typedef enum policy_platform {
     POLICY_CCA,
     POLICY_TPM,
     POLICY_SIM,
+    POLICY_EAR, /* the passport model: EAT Attestation Results (include/atea/ear.h) */
     POLICY_PLATFORM_COUNT
 } policy_platform;
 
@@ -59,7 +60,8 @@ typedef struct policy_platform_rules {
     /* SHA-256 digests (sim roots, TPM AK SPKIs), back to back */
     uint8_t anchors[ATEA_POLICY_MAX_ANCHORS * 32];
     size_t anchor_count;
-    char *cpak_pem; /* cca only */
+    char *cpak_pem;    /* cca only */
+    unsigned ear_algs; /* ear only: ATEA_EAR_ALG_BIT mask of "algorithms"; 0 = ES256 + ES384 */
 } policy_platform_rules;
 
 struct atea_policy {
