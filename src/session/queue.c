@@ -26,20 +26,22 @@ atea_err atea__session_queue_frame(atea_session *s, unsigned type, const uint8_t
     uint8_t *dst = NULL;
     size_t written = 0;
     size_t queued = atea_wr_len(&s->out) - s->out_off;
-    ATEA_ENSURE_MSG(queued + ATEA_FRAME_HEADER_LEN + len <= s->opts.max_output,
-                    ATEA_ERR_SESSION_QUEUE_FULL,
+    size_t frame_len = ATEA_FRAME_HEADER_LEN + len;
+    ATEA_ENSURE_MSG(queued + frame_len <= s->opts.max_output, ATEA_ERR_SESSION_QUEUE_FULL,
                     "%s frame of %zu bytes does not fit: %zu bytes queued, cap %zu",
                     atea_frame_type_name(type), len, queued, s->opts.max_output);
-    /* Drop what was drained before growing: the queue never holds more than max_output. */
-    if (s->out_off > 0) {
+    /* Drop what was drained only when the frame would not fit the memory we have (and before
+     * growing it, so that the queue never takes more than max_output): moving the undrained
+     * bytes on every frame would copy them again and again. */
+    if (s->out_off > 0 && atea_wr_len(&s->out) + frame_len > s->out.cap) {
         memmove(s->out.data, s->out.data + s->out_off, queued);
         s->out.len = queued;
         s->out_off = 0;
     }
-    ATEA_TRY(atea_wr_reserve(&s->out, ATEA_FRAME_HEADER_LEN + len, &dst));
-    err = atea_frame_encode(type, body, len, dst, ATEA_FRAME_HEADER_LEN + len, &written);
+    ATEA_TRY(atea_wr_reserve(&s->out, frame_len, &dst));
+    err = atea_frame_encode(type, body, len, dst, frame_len, &written);
     if (err != ATEA_OK) {
-        s->out.len -= ATEA_FRAME_HEADER_LEN + len; /* leave the queue as it was */
+        s->out.len -= frame_len; /* leave the queue as it was */
         goto out;
     }
 out:
