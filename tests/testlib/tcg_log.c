@@ -67,10 +67,10 @@ void tcg_log_event(tcg_log *b, uint32_t mr, uint32_t type, const void *data, siz
     put32(b, mr);
     put32(b, type);
     put32(b, 2);
+    put16(b, ALG_SHA384); /* banks in another order than the header: parsers must match ids */
+    put(b, d384, 48);
     put16(b, ALG_SHA256);
     put(b, d256, 32);
-    put16(b, ALG_SHA384);
-    put(b, d384, 48);
     put32(b, (uint32_t)n);
     put(b, data, n);
     assert_true(b->n_ends < sizeof(b->ends) / sizeof(b->ends[0]));

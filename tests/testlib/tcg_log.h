@@ -1,6 +1,7 @@
 /*
  * Builds TCG2 crypto-agile event logs for tests (TCG PC Client PFP §10.2): a Spec ID header with
- * SHA-256 and SHA-384 banks, then TCG_PCR_EVENT2 records whose digests are computed here, and
+ * SHA-256 and SHA-384 banks, then TCG_PCR_EVENT2 records whose digests are computed here (each
+ * event: u32 index, u32 type, u32 count 2, SHA-384 digest first, then SHA-256, u32 size, data), and
  * the RTMR values a replay of the SHA-384 bank must give (UEFI CC MR index 1..4 = RTMR0..3).
  */
 #ifndef ATEA_TEST_TCG_LOG_H

@@ -2,130 +2,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "atea/appraisal.h"
 #include "atea/tdx.h"
 #include "atea_test.h"
 #include "core/eventlog.h"
-
-typedef struct logbuf {
-    uint8_t data[8192];
-    size_t len;
-    size_t boundaries[64]; /* offsets where an event ends */
-    size_t nb;
-} logbuf;
-
-static void put(logbuf *b, const void *p, size_t n)
-{
-    assert_true(b->len + n <= sizeof(b->data));
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-}
-
-static void put32(logbuf *b, uint32_t v)
-{
-    uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    put(b, x, 4);
-}
-
-static void put16(logbuf *b, uint16_t v)
-{
-    uint8_t x[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
-    put(b, x, 2);
-}
-
-static void sha(const EVP_MD *md, const void *p, size_t n, uint8_t *out)
-{
-    unsigned int len = 0;
-    assert_int_equal(EVP_Digest(p, n, out, &len, md, NULL), 1);
-}
-
-/* The Spec ID header event with SHA-256 and SHA-384 banks (two banks: the parser must pick). */
-static void header(logbuf *b)
-{
-    static const uint8_t zero20[20] = {0};
-    logbuf ev = {0};
-    put(&ev, "Spec ID Event03", 16);
-    put32(&ev, 0);                   /* platform class */
-    put(&ev, "\x00\x02\x00\x02", 4); /* version 2.0, errata 0, uintnSize 2 */
-    put32(&ev, 2);
-    put16(&ev, ATEA_TPM_ALG_SHA256);
-    put16(&ev, 32);
-    put16(&ev, ATEA_TPM_ALG_SHA384);
-    put16(&ev, 48);
-    put(&ev, "\x00", 1); /* vendor info size */
-    put32(b, 0);
-    put32(b, ATEA_EV_NO_ACTION);
-    put(b, zero20, 20);
-    put32(b, (uint32_t)ev.len);
-    put(b, ev.data, ev.len);
-    b->boundaries[b->nb++] = b->len;
-}
-
-/* An event measuring `data`; replays it into rtmr (unless EV_NO_ACTION). */
-static void event(logbuf *b, uint32_t mr, uint32_t type, const void *data, size_t n,
-                  uint8_t rtmr[4][48])
-{
-    uint8_t d256[32];
-    uint8_t d384[48];
-    sha(EVP_sha256(), data, n, d256);
-    sha(EVP_sha384(), data, n, d384);
-    put32(b, mr);
-    put32(b, type);
-    put32(b, 2);
-    put16(b, ATEA_TPM_ALG_SHA384); /* banks in another order than the header */
-    put(b, d384, 48);
-    put16(b, ATEA_TPM_ALG_SHA256);
-    put(b, d256, 32);
-    put32(b, (uint32_t)n);
-    put(b, data, n);
-    b->boundaries[b->nb++] = b->len;
-    if (type != ATEA_EV_NO_ACTION) {
-        uint8_t cat[96];
-        memcpy(cat, rtmr[mr - 1], 48);
-        memcpy(cat + 48, d384, 48);
-        sha(EVP_sha384(), cat, sizeof(cat), rtmr[mr - 1]);
-    }
-}
+#include "tcg_log.h"
 
 static const char CMDLINE[] = "kernel_cmdline: /vmlinuz root=/dev/vda1 console=ttyS0";
 static const char KERNEL[] = "pretend this is a PE image";
 
-static void build_log(logbuf *b, uint8_t rtmr[4][48], uint8_t kernel_digest[48],
-                      uint8_t initrd_digest[48])
+static void build_log(tcg_log *b, uint8_t kernel_digest[48], uint8_t initrd_digest[48])
 {
-    memset(b, 0, sizeof(*b));
-    memset(rtmr, 0, 4 * 48);
-    header(b);
-    event(b, 1, 0x80000008u /* EV_EFI_PLATFORM_FIRMWARE_BLOB2 */, "firmware", 8, rtmr);
-    event(b, 1, 0x80000001u /* EV_EFI_VARIABLE_DRIVER_CONFIG */, "SecureBoot\x01", 11, rtmr);
-    event(b, 2, ATEA_EV_EFI_BOOT_SERVICES_APPLICATION, "shim", 4, rtmr);
-    event(b, 2, ATEA_EV_EFI_BOOT_SERVICES_APPLICATION, KERNEL, sizeof(KERNEL), rtmr);
-    sha(EVP_sha384(), KERNEL, sizeof(KERNEL), kernel_digest);
+    tcg_log_init(b);
+    tcg_log_event(b, 1, 0x80000008u /* EV_EFI_PLATFORM_FIRMWARE_BLOB2 */, "firmware", 8, NULL);
+    tcg_log_event(b, 1, 0x80000001u /* EV_EFI_VARIABLE_DRIVER_CONFIG */, "SecureBoot\x01", 11,
+                  NULL);
+    tcg_log_event(b, 2, ATEA_EV_EFI_BOOT_SERVICES_APPLICATION, "shim", 4, NULL);
+    tcg_log_event(b, 2, ATEA_EV_EFI_BOOT_SERVICES_APPLICATION, KERNEL, sizeof(KERNEL),
+                  kernel_digest);
     uint8_t tag[8 + 12] = {0xED, 0x22, 0x3B, 0x8F, 12, 0, 0, 0};
     memcpy(tag + 8, "Linux initrd", 12);
-    event(b, 3, ATEA_EV_EVENT_TAG, tag, sizeof(tag), rtmr);
-    sha(EVP_sha384(), tag, sizeof(tag), initrd_digest);
-    event(b, 0, ATEA_EV_NO_ACTION, "StartupLocality\0\0", 17, rtmr);
-    event(b, 3, ATEA_EV_IPL, CMDLINE, sizeof(CMDLINE), rtmr);
-    event(b, 4, 0x0000000Du, "app", 3, rtmr);
+    tcg_log_event(b, 3, ATEA_EV_EVENT_TAG, tag, sizeof(tag), initrd_digest);
+    tcg_log_event(b, 0, ATEA_EV_NO_ACTION, "StartupLocality\0\0", 17, NULL);
+    tcg_log_event(b, 3, ATEA_EV_IPL, CMDLINE, sizeof(CMDLINE), NULL);
+    tcg_log_event(b, 4, 0x0000000Du, "app", 3, NULL);
 }
 
 static void test_replay_matches(void **state)
 {
     (void)state;
-    logbuf b;
-    uint8_t rtmr[4][48];
+    tcg_log b;
     uint8_t kernel[48];
     uint8_t initrd[48];
     uint8_t replayed[4][48];
-    build_log(&b, rtmr, kernel, initrd);
+    build_log(&b, kernel, initrd);
     atea_appraisal *a = NULL;
     EXPECT_OK(atea_appraisal_new(&a));
     EXPECT_OK(atea_appraisal_add_submod(a, "tdx", "intel-tdx"));
-    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])rtmr, replayed, a));
-    assert_memory_equal(replayed, rtmr, sizeof(rtmr));
+    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])b.rtmr, replayed, a));
+    assert_memory_equal(replayed, b.rtmr, sizeof(b.rtmr));
     const atea_claim *c = atea_appraisal_find_claim(a, "tdx", "eventlog_events");
     assert_non_null(c);
     assert_int_equal(c->i, 8);
@@ -143,40 +58,39 @@ static void test_replay_matches(void **state)
     /* the unused rest of a CCEL area (0xFF) ends the log; so does 0x00 */
     memset(b.data + b.len, 0xff, 100);
     EXPECT_OK(
-        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL, NULL));
+        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])b.rtmr, NULL, NULL));
     memset(b.data + b.len, 0x00, 100);
     EXPECT_OK(
-        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL, NULL));
+        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])b.rtmr, NULL, NULL));
     /* anything else after the last event is not padding */
     b.data[b.len + 50] = 0x01;
     EXPECT_ERR(
-        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])rtmr, NULL, NULL),
+        atea_tdx_eventlog_replay(b.data, b.len + 100, (const uint8_t(*)[48])b.rtmr, NULL, NULL),
         ATEA_ERR_EVENTLOG_MALFORMED);
 }
 
 static void test_tampered_log(void **state)
 {
     (void)state;
-    logbuf b;
-    uint8_t rtmr[4][48];
+    tcg_log b;
     uint8_t kernel[48];
     uint8_t initrd[48];
-    build_log(&b, rtmr, kernel, initrd);
+    build_log(&b, kernel, initrd);
     /* replay sees digests, not event data: flip one byte of the kernel event's SHA-384 */
-    size_t kernel_event = b.boundaries[3];  /* the kernel event starts where shim's ends */
+    size_t kernel_event = b.ends[3];        /* the kernel event starts where shim's ends */
     b.data[kernel_event + 12 + 2 + 5] ^= 1; /* SHA-384 digest of the kernel event */
     atea_appraisal *a = NULL;
     EXPECT_OK(atea_appraisal_new(&a));
     EXPECT_OK(atea_appraisal_add_submod(a, "tdx", "intel-tdx"));
-    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])rtmr, NULL, a),
+    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])b.rtmr, NULL, a),
                ATEA_ERR_EVENTLOG_MISMATCH);
     assert_non_null(strstr(atea_err_last()->detail, "RTMR1"));
     assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
     atea_appraisal_free(a);
     b.data[kernel_event + 12 + 2 + 5] ^= 1;
     /* the quote's RTMR differs */
-    rtmr[3][0] ^= 1;
-    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])rtmr, NULL, NULL),
+    b.rtmr[3][0] ^= 1;
+    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])b.rtmr, NULL, NULL),
                ATEA_ERR_EVENTLOG_MISMATCH);
     assert_non_null(strstr(atea_err_last()->detail, "RTMR3"));
 }
@@ -201,19 +115,18 @@ static int all_bytes(const uint8_t *p, size_t n, uint8_t v)
 static void test_truncated_log(void **state)
 {
     (void)state;
-    logbuf b;
-    uint8_t rtmr[4][48];
+    tcg_log b;
     uint8_t kernel[48];
     uint8_t initrd[48];
-    build_log(&b, rtmr, kernel, initrd);
+    build_log(&b, kernel, initrd);
     for (size_t cut = 0; cut < b.len; cut++) {
         size_t n = 0;
         atea_err err = atea_eventlog_parse(b.data, cut, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL);
         size_t prev = 0;
         int boundary = 0;
-        for (size_t i = 0; i < b.nb; i++) {
-            boundary |= b.boundaries[i] == cut;
-            prev = b.boundaries[i] <= cut ? b.boundaries[i] : prev;
+        for (size_t i = 0; i < b.n_ends; i++) {
+            boundary |= b.ends[i] == cut;
+            prev = b.ends[i] <= cut ? b.ends[i] : prev;
         }
         /* a cut that leaves only zero bytes of the next event looks like padding */
         int padding = prev > 0 && (all_bytes(b.data + prev, cut - prev, 0) ||
@@ -224,7 +137,7 @@ static void test_truncated_log(void **state)
         }
     }
     /* a cut at an event boundary is a well-formed but shorter log: replay shows it */
-    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.boundaries[b.nb - 2], (const uint8_t(*)[48])rtmr,
+    EXPECT_ERR(atea_tdx_eventlog_replay(b.data, b.ends[b.n_ends - 2], (const uint8_t(*)[48])b.rtmr,
                                         NULL, NULL),
                ATEA_ERR_EVENTLOG_MISMATCH);
 }
@@ -232,12 +145,11 @@ static void test_truncated_log(void **state)
 static void test_malformed_logs(void **state)
 {
     (void)state;
-    logbuf b;
-    uint8_t rtmr[4][48];
+    tcg_log b;
     uint8_t kernel[48];
     uint8_t initrd[48];
     size_t n = 0;
-    build_log(&b, rtmr, kernel, initrd);
+    build_log(&b, kernel, initrd);
     uint8_t *c = malloc(b.len);
     assert_non_null(c);
     /* no SHA-1 header / wrong signature */
@@ -250,22 +162,22 @@ static void test_malformed_logs(void **state)
                ATEA_ERR_EVENTLOG_MALFORMED);
     /* an event with an MR index beyond RTMR3 */
     memcpy(c, b.data, b.len);
-    c[b.boundaries[0]] = 5;
+    c[b.ends[0]] = 5;
     EXPECT_ERR(atea_tdx_eventlog_replay(c, b.len, NULL, NULL, NULL), ATEA_ERR_EVENTLOG_MALFORMED);
     /* a digest count that disagrees with the header */
     memcpy(c, b.data, b.len);
-    c[b.boundaries[0] + 8] = 3;
+    c[b.ends[0] + 8] = 3;
     EXPECT_ERR(atea_eventlog_parse(c, b.len, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL),
                ATEA_ERR_EVENTLOG_MALFORMED);
     /* an undeclared algorithm in an event */
     memcpy(c, b.data, b.len);
-    c[b.boundaries[0] + 12] = 0x0d;
+    c[b.ends[0] + 12] = 0x0d;
     EXPECT_ERR(atea_eventlog_parse(c, b.len, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL),
                ATEA_ERR_EVENTLOG_MALFORMED);
     /* an event size over the cap */
     memcpy(c, b.data, b.len);
-    size_t size_at = b.boundaries[1] - 8 - 4; /* first event's data is "firmware" (8 bytes) */
-    c[size_at + 2] = 0x10;                    /* 0x100008 bytes */
+    size_t size_at = b.ends[1] - 8 - 4; /* first event's data is "firmware" (8 bytes) */
+    c[size_at + 2] = 0x10;              /* 0x100008 bytes */
     EXPECT_ERR(atea_eventlog_parse(c, b.len, ATEA_TPM_ALG_SHA384, count_cb, &n, NULL),
                ATEA_ERR_TOO_LARGE);
     free(c);
@@ -276,9 +188,8 @@ static void test_event_count_cap(void **state)
 {
     (void)state;
     const size_t event_len = 4 + 4 + 4 + 2 + 48 + 2 + 32 + 4;
-    logbuf head;
-    memset(&head, 0, sizeof(head));
-    header(&head);
+    tcg_log head;
+    tcg_log_init(&head);
     size_t total = head.len + (ATEA_EVENTLOG_MAX_EVENTS + 1) * event_len;
     uint8_t *log = calloc(1, total);
     assert_non_null(log);
@@ -303,19 +214,16 @@ static void test_event_count_cap(void **state)
 static void test_long_cmdline(void **state)
 {
     (void)state;
-    static logbuf b;
-    uint8_t rtmr[4][48];
+    static tcg_log b;
     char text[16 + 2000];
-    memset(&b, 0, sizeof(b));
-    memset(rtmr, 0, sizeof(rtmr));
-    header(&b);
+    tcg_log_init(&b);
     memcpy(text, "kernel_cmdline: ", 16);
     memset(text + 16, 'a', 2000);
-    event(&b, 3, ATEA_EV_IPL, text, sizeof(text), rtmr);
+    tcg_log_event(&b, 3, ATEA_EV_IPL, text, sizeof(text), NULL);
     atea_appraisal *a = NULL;
     EXPECT_OK(atea_appraisal_new(&a));
     EXPECT_OK(atea_appraisal_add_submod(a, "tdx", "intel-tdx"));
-    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])rtmr, NULL, a));
+    EXPECT_OK(atea_tdx_eventlog_replay(b.data, b.len, (const uint8_t(*)[48])b.rtmr, NULL, a));
     const atea_claim *c = atea_appraisal_find_claim(a, "tdx", "eventlog_cmdline");
     assert_non_null(c);
     assert_int_equal(strlen(c->str), ATEA_APPRAISAL_MAX_CLAIM_STR);
