@@ -69,15 +69,26 @@ out:
     return err;
 }
 
-/* The event log that came with the quote, if the collection has one. */
+/* The event log that came with the quote, if the collection has one. The collection is the TDX
+ * platform's own: an entry it does not define is refused rather than silently not appraised. */
 static atea_err tdx_eventlog_of(const atea_cmw *collection, const atea_cmw **plog)
 {
     atea_err err = ATEA_OK;
     const atea_cmw *entry = NULL;
     *plog = NULL;
-    if (collection != NULL) {
-        entry = atea_cmw_find(collection, ATEA_TSM_TDX_LABEL_EVENTLOG);
+    if (collection == NULL) {
+        goto out;
     }
+    for (size_t i = 0; i < collection->n_entries; i++) {
+        const atea_cmw_label *l = &collection->entries[i].label;
+        ATEA_ENSURE_MSG(l->is_text && (strcmp(l->text, ATEA_TSM_TDX_LABEL_QUOTE) == 0 ||
+                                       strcmp(l->text, ATEA_TSM_TDX_LABEL_EVENTLOG) == 0),
+                        ATEA_ERR_EVIDENCE_TYPE_UNKNOWN,
+                        "entry %zu (\"%.64s\") of the TDX collection is neither \"%s\" nor \"%s\"",
+                        i, l->is_text ? l->text : "an integer label", ATEA_TSM_TDX_LABEL_QUOTE,
+                        ATEA_TSM_TDX_LABEL_EVENTLOG);
+    }
+    entry = atea_cmw_find(collection, ATEA_TSM_TDX_LABEL_EVENTLOG);
     if (entry == NULL) {
         goto out;
     }

@@ -277,6 +277,15 @@ static void test_event_log_without_quote(void **state)
     assert_non_null(strstr(atea_err_last()->detail, "\"eventlog\" of the TDX collection"));
     atea_appraisal_free(a);
     atea_buf_free(&c);
+    /* nor can anything else ride along unappraised in it */
+    piece extra[3] = {{ATEA_TSM_TDX_LABEL_QUOTE, MT_QUOTE, f->quote.data, f->quote.len},
+                      {ATEA_TSM_TDX_LABEL_EVENTLOG, MT_EVENTLOG, f->log.data, f->log.len},
+                      {"gpu", "application/octet-stream", f->log.data, 8}};
+    c = collection(extra, 3, 0);
+    EXPECT_ERR(verify(v, &c, &f->binding, &a), ATEA_ERR_EVIDENCE_TYPE_UNKNOWN);
+    assert_non_null(strstr(atea_err_last()->detail, "entry 2 (\"gpu\") of the TDX collection"));
+    atea_appraisal_free(a);
+    atea_buf_free(&c);
     atea_verifier_free(v);
 }
 
