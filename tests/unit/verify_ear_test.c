@@ -679,6 +679,39 @@ static void test_sign_errors(void **state)
     EVP_PKEY_free(p521);
 }
 
+/* An EAR made by another implementation (Python "cryptography", the seed
+ * fuzz/corpus/verify_eat_ear/es256_affirming): binder 32 x 0x11, iat 1800000000. */
+static const char foreign_jwt[] =
+    "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImp3ayI6eyJrdHkiOiJFQyIsImNydiI6IlAtMjU2IiwieCI6IkVn"
+    "ZEZjbVVUenowV3JKcHV0ZExXX2lMc1EwSUUzUzZ0dGJXalVvYURXQzQiLCJ5IjoiVVhMTmdiOUUzWVVLVmNRVzFx"
+    "eEJ6bnE2dV9Wa01HSDB2S252LUdvR3lOSSJ9fQ.eyJlYXRfcHJvZmlsZSI6InRhZzppZXRmLm9yZywyMDI2OnJhd"
+    "HMvZWFyIzAzIiwiaWF0IjoxODAwMDAwMDAwLCJleHAiOjE4MDAwMDAzMDAsImVhcl9zdGF0dXMiOiJhZmZpcm1pb"
+    "mciLCJlYXJfdmVyaWZpZXJfaWQiOnsiZGV2ZWxvcGVyIjoiaHR0cHM6Ly9naXRodWIuY29tL2F0ZWEiLCJidWlsZ"
+    "CI6ImF0ZWEgMC4xLjAifSwiZWF0X25vbmNlIjoiRVJFUkVSRVJFUkVSRVJFUkVSRVJFUkVSRVJFUkVSRVJFUkVSR"
+    "VJFUkVSRSIsInN1Ym1vZHMiOnsic2ltIjp7ImVhcl9zdGF0dXMiOiJhZmZpcm1pbmciLCJlYXJfdHJ1c3R3b3J0a"
+    "GluZXNzX3ZlY3RvciI6eyJpbnN0YW5jZS1pZGVudGl0eSI6Mn0sImVhcl9hcHByYWlzYWxfcG9saWN5X2lkcyI6W"
+    "yJhdGVhOmZ1enoiXSwiYXRlYS5wbGF0Zm9ybSI6InNpbSJ9fX0.dk15zeZczqU_A6QvVrCmIzaI_llPZm9r3h-dm"
+    "y7IwGz77wYwilWLlFLruEYQXwgeMPZMrOogu8mXeCdZWgV8Fg";
+
+static void test_foreign_ear(void **state)
+{
+    fixture *f = *state;
+    atea_buf jwt = {(uint8_t *)(uintptr_t)foreign_jwt, sizeof(foreign_jwt) - 1};
+    parts p = {0};
+    split_jwt(&jwt, &p);
+    ear_jws_header h;
+    EXPECT_OK(atea__ear_jws_header_read(p.header, &h));
+    atea_ear_trust trust = {h.key_sha256, 1, 0};
+    memset(f->binding.binder, 0x11, 32);
+    atea_appraisal *a = NULL;
+    EXPECT_OK(verify_jwt(f, &trust, &jwt, &a));
+    assert_int_equal(atea_appraisal_status(a), ATEA_EAR_AFFIRMING);
+    assert_int_equal(atea_appraisal_find_claim(a, "ear", "simulated")->i, 1);
+    atea_appraisal_free(a);
+    atea__ear_jws_header_dispose(&h);
+    parts_free(&p);
+}
+
 /* ---- through the verifier and a policy ---- */
 
 static atea_policy *ear_policy(const char *ear_section)
@@ -833,6 +866,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_header_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_ear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_cmw_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_pem_and_errors, setup, teardown),
     };
