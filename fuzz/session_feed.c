@@ -4,9 +4,11 @@
  * (tests/testlib/session_secret_tls.h), a fixed rng, an Ed25519 attestation key and
  * certificate with fixed contents (deterministic signatures), and a fixed clock.
  *
- * Input: byte 0 picks role and policy, byte 1 the chunk size the rest is fed in (partial frames),
- * then the peer's bytes. Invariants checked: the call never crashes or leaks; a failure is
- * sticky; everything the session asks us to send is a well-formed sequence of frames.
+ * Input: byte 0 picks role, policy and the feed call (atea_session_feed, or, with bit 0x20,
+ * atea_session_feed_borrow: the chunk stays untouched until its events are taken), byte 1 the
+ * chunk size the rest is fed in (partial frames), then the peer's bytes. Invariants checked: the
+ * call never crashes or leaks; a failure is sticky; everything the session asks us to send is a
+ * well-formed sequence of frames.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -162,7 +164,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (off < size && err == ATEA_OK) {
         size_t n = size - off < chunk ? size - off : chunk;
         size_t consumed = 0;
-        err = atea_session_feed(s, data + off, n, &consumed, now++);
+        err = (data[0] & 0x20) ? atea_session_feed_borrow(s, data + off, n, &consumed, now++)
+                               : atea_session_feed(s, data + off, n, &consumed, now++);
         if (consumed > n || (err == ATEA_OK && consumed == 0 && atea_session_is_closed(s))) {
             break;
         }

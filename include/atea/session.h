@@ -167,6 +167,17 @@ void atea_session_free(atea_session *s);
 atea_err atea_session_feed(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
                            uint64_t now) ATEA_MUST_USE;
 
+/*
+ * atea_session_feed without copying application data: the DATA event of a frame that lies whole
+ * in in[0..len) points into `in` itself (a frame that began in an earlier call is still copied).
+ * The caller must therefore leave in[0..*consumed) unchanged until it has taken every DATA event
+ * this call produced: read into a buffer, feed it, take the events, and only then reuse the
+ * buffer. Frames are decoded where they lie either way; this only saves the copy of DATA.
+ * Same returns as atea_session_feed.
+ */
+atea_err atea_session_feed_borrow(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
+                                  uint64_t now) ATEA_MUST_USE;
+
 /* The peer's transport reached EOF. ATEA_OK (and a CLOSED event) if nothing was in flight,
  * ATEA_OK (nothing more) after an orderly close by either side; ATEA_ERR_FRAME_TRUNCATED in the
  * middle of a frame; ATEA_ERR_SESSION_PEER_CLOSED before the peer's HELLO or before an
@@ -203,7 +214,8 @@ const char *atea_session_event_name(atea_session_event_type type);
 typedef struct atea_session_event {
     atea_session_event_type type;
     /* ATTESTED / REATTESTED: the peer's appraisal. DATA: data[0..len). Both valid until the
-     * next atea_session_next_event or atea_session_free. */
+     * next atea_session_next_event or atea_session_free (DATA from atea_session_feed_borrow:
+     * also only as long as the caller keeps the bytes it fed). */
     const atea_appraisal *appraisal;
     const uint8_t *data;
     size_t len;

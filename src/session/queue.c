@@ -106,21 +106,24 @@ out:
     return err;
 }
 
+static void append_event(atea_session *s, session_event_node *node)
+{
+    if (s->ev_tail != NULL) {
+        s->ev_tail->next = node;
+    } else {
+        s->ev_head = node;
+    }
+    s->ev_tail = node;
+}
+
 atea_err atea__session_event(atea_session *s, atea_session_event_type type,
-                             atea_appraisal **appraisal, const uint8_t *data, size_t len,
-                             uint16_t reason, int by_peer, atea_err code, const char *text)
+                             atea_appraisal **appraisal, uint16_t reason, int by_peer,
+                             atea_err code, const char *text)
 {
     atea_err err = ATEA_OK;
     session_event_node *node = calloc(1, sizeof(*node));
     ATEA_ENSURE_ALLOC(node);
-    if (len > 0) {
-        node->data = malloc(len);
-        ATEA_ENSURE_ALLOC(node->data);
-        memcpy(node->data, data, len);
-    }
     node->ev.type = type;
-    node->ev.data = node->data;
-    node->ev.len = len;
     node->ev.reason = reason;
     node->ev.by_peer = by_peer;
     node->ev.err = code;
@@ -130,30 +133,46 @@ atea_err atea__session_event(atea_session *s, atea_session_event_type type,
         node->ev.appraisal = *appraisal;
         *appraisal = NULL;
     }
-    if (s->ev_tail != NULL) {
-        s->ev_tail->next = node;
-    } else {
-        s->ev_head = node;
-    }
-    s->ev_tail = node;
-    if (type == ATEA_SESSION_EV_DATA) {
-        s->pending_data += len;
-    }
-    node = NULL;
+    append_event(s, node);
 out:
-    if (node != NULL) {
-        free(node->data);
-        free(node);
-    }
     return err;
 }
 
+/* One allocation per DATA event, and no more copies than the caller allows: the bytes stay
+ * where the caller put them (atea_session_feed_borrow), or are copied once, beside the node.
+ * Only the fields a DATA event uses are set (the text is empty). */
+atea_err atea__session_data_event(atea_session *s, const uint8_t *data, size_t len)
+{
+    atea_err err = ATEA_OK;
+    size_t copy_len = s->body_borrowable ? 0 : len;
+    session_event_node *node = malloc(sizeof(*node) + copy_len);
+    ATEA_ENSURE_ALLOC(node);
+    node->next = NULL;
+    node->appraisal = NULL;
+    node->ev.type = ATEA_SESSION_EV_DATA;
+    node->ev.appraisal = NULL;
+    node->ev.data = data;
+    node->ev.len = len;
+    node->ev.reason = ATEA_REASON_NONE;
+    node->ev.by_peer = 1;
+    node->ev.err = ATEA_OK;
+    node->ev.text[0] = '\0';
+    if (copy_len > 0) {
+        memcpy(node->copy, data, copy_len);
+        node->ev.data = node->copy;
+    }
+    append_event(s, node);
+    s->pending_data += len;
+out:
+    return err;
+}
+
+/* Application data is the application's: it is freed, not wiped (as TLS libraries do not wipe
+ * what SSL_read returned). The appraisal is freed by its own code. */
 static void node_free(session_event_node *node)
 {
     if (node != NULL) {
         atea_appraisal_free(node->appraisal);
-        atea_wipe(node->data, node->ev.len);
-        free(node->data);
         free(node);
     }
 }
@@ -219,11 +238,11 @@ atea_err atea__session_fail(atea_session *s, atea_err err, int peer_decided, int
         best_effort(atea__session_queue_error(s, reason, s->err_detail));
     }
     if (refused) {
-        best_effort(atea__session_event(s, ATEA_SESSION_EV_REFUSED, NULL, NULL, 0, reason,
-                                        peer_decided, err, text));
+        best_effort(
+            atea__session_event(s, ATEA_SESSION_EV_REFUSED, NULL, reason, peer_decided, err, text));
     }
-    best_effort(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, reason, peer_decided,
-                                    err, text));
+    best_effort(
+        atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, reason, peer_decided, err, text));
     return err;
 }
 
@@ -253,7 +272,7 @@ atea_err atea__session_check_ready(atea_session *s)
     atea_err err = ATEA_OK;
     if (!s->ready_sent && atea__session_data_ready(s)) {
         s->ready_sent = 1;
-        ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_READY, NULL, NULL, 0, 0, 0, ATEA_OK, NULL));
+        ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_READY, NULL, 0, 0, ATEA_OK, NULL));
     }
 out:
     return err;

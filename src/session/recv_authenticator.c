@@ -126,7 +126,7 @@ atea_err atea__session_recv_authenticator(atea_session *s, const uint8_t *body, 
     atea_logf(&s->opts.log, ATEA_LOG_INFO, "atea session: peer %sattested (%s)", first ? "" : "re-",
               atea_ear_status_name(atea_appraisal_status(a)));
     ATEA_TRY(atea__session_event(s, first ? ATEA_SESSION_EV_ATTESTED : ATEA_SESSION_EV_REATTESTED,
-                                 &a, NULL, 0, ATEA_REASON_NONE, 0, ATEA_OK, NULL));
+                                 &a, ATEA_REASON_NONE, 0, ATEA_OK, NULL));
     ATEA_TRY(atea__session_check_ready(s));
 out:
     atea_appraisal_free(a);

@@ -13,8 +13,7 @@ atea_err atea__session_recv_data(atea_session *s, const uint8_t *body, size_t le
         s->verify == VERIFY_OFF || s->peer_attested || s->opts.policy == ATEA_SESSION_OPTIONAL;
     ATEA_ENSURE_MSG(allowed, ATEA_ERR_SESSION_DATA_EARLY,
                     "%zu bytes of application data before the peer's attestation succeeded", len);
-    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_DATA, NULL, body, len, ATEA_REASON_NONE, 1,
-                                 ATEA_OK, NULL));
+    ATEA_TRY(atea__session_data_event(s, body, len));
 out:
     return err;
 }

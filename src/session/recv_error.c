@@ -22,8 +22,8 @@ atea_err atea__session_recv_error(atea_session *s, const uint8_t *body, size_t l
     if (e.reason == ATEA_REASON_NONE && !in_flight) {
         s->phase = PHASE_CLOSED;
         atea_logf(&s->opts.log, ATEA_LOG_INFO, "atea session: the peer closed the session");
-        ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, ATEA_REASON_NONE, 1,
-                                     ATEA_OK, e.text));
+        ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, ATEA_REASON_NONE, 1, ATEA_OK,
+                                     e.text));
         goto out;
     }
     ATEA_ENSURE_MSG(e.reason != ATEA_REASON_NONE, ATEA_ERR_SESSION_PEER_CLOSED,

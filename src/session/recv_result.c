@@ -26,8 +26,8 @@ atea_err atea__session_recv_result(atea_session *s, const uint8_t *body, size_t 
     s->attest = ATTEST_IDLE;
     s->attest_deadline = SESSION_NO_TIMER;
     atea_logf(&s->opts.log, ATEA_LOG_INFO, "atea session: the peer accepted our attestation");
-    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_ACCEPTED, NULL, NULL, 0, ATEA_REASON_NONE, 1,
-                                 ATEA_OK, r.text));
+    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_ACCEPTED, NULL, ATEA_REASON_NONE, 1, ATEA_OK,
+                                 r.text));
     ATEA_TRY(atea__session_check_ready(s));
 out:
     if (err == ATEA_ERR_SESSION_REFUSED) {

@@ -192,36 +192,106 @@ out:
     return err;
 }
 
-/* Take the input one frame at a time: copy into s->in just what the current frame still
- * needs, dispatch it through the state x frame table once complete. s->in never holds more than
- * one frame, and nothing is taken while the application has more than max_pending_data bytes
- * of DATA events to collect (backpressure: *consumed < len). */
-static atea_err process_input(atea_session *s, const uint8_t *in, size_t len, size_t *consumed)
+/* Hand one complete frame to its handler in the state x frame table. */
+static atea_err dispatch(atea_session *s, const atea_frame *f, int borrowable)
+{
+    atea_err err = ATEA_OK;
+    session_handler handler = atea__session_handler(s->phase, f->type);
+    ATEA_ENSURE_MSG(handler != NULL, ATEA_ERR_FRAME_UNEXPECTED, "%s frame %s",
+                    atea_frame_type_name(f->type),
+                    s->phase == PHASE_WAIT_HELLO ? "before the peer's HELLO"
+                                                 : "after the HELLOs were exchanged");
+    s->body_borrowable = borrowable;
+    err = handler(s, f->body.data, f->body.len);
+    s->body_borrowable = 0;
+    ATEA_TRY(err);
+out:
+    return err;
+}
+
+/* Complete the frame that s->in holds from the input: take just the bytes it still needs,
+ * and dispatch it once whole. *done = 1 when s->in is free again. */
+static atea_err finish_buffered(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
+                                int *done)
+{
+    atea_err err = ATEA_OK;
+    atea_frame f;
+    size_t used = 0;
+    size_t need = 0;
+    *done = 0;
+    for (;;) {
+        err = atea_frame_decode(s->in.data, s->in.len, &f, &used, &need);
+        if (err != ATEA_ERR_WANT_READ || *consumed == len) {
+            break;
+        }
+        size_t take = need - s->in.len < len - *consumed ? need - s->in.len : len - *consumed;
+        ATEA_TRY(atea_wr_bytes(&s->in, in + *consumed, take));
+        *consumed += take;
+    }
+    if (err == ATEA_ERR_WANT_READ) {
+        err = ATEA_OK; /* all the input went into the frame; the rest is on its way */
+        goto out;
+    }
+    ATEA_TRY(err);
+    /* s->in is reused for the next partial frame, so a DATA event gets a copy of the body. */
+    ATEA_TRY(dispatch(s, &f, 0));
+    s->in.len = 0; /* received frames are not secrets: forgotten, not wiped */
+    *done = 1;
+out:
+    return err;
+}
+
+/* Take the input one frame at a time. A frame that lies whole in the input is decoded where it
+ * is (a DATA event may point into it, see atea_session_feed_borrow); only a frame cut by the end
+ * of the input is buffered in s->in, which thus never holds more than one frame. Nothing is
+ * taken while the application has more than max_pending_data bytes of DATA events to collect
+ * (backpressure: *consumed < len). */
+static atea_err process_input(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
+                              int borrow)
 {
     atea_err err = ATEA_OK;
     while (s->phase != PHASE_CLOSED && s->pending_data <= s->opts.max_pending_data) {
         atea_frame f;
         size_t used = 0;
         size_t need = 0;
-        err = atea_frame_decode(s->in.data, s->in.len, &f, &used, &need);
-        if (err == ATEA_ERR_WANT_READ) {
-            err = ATEA_OK;
-            if (*consumed == len) {
+        if (s->in.len > 0) {
+            int done = 0;
+            ATEA_TRY(finish_buffered(s, in, len, consumed, &done));
+            if (!done) {
                 break;
             }
-            size_t take = need - s->in.len < len - *consumed ? need - s->in.len : len - *consumed;
-            ATEA_TRY(atea_wr_bytes(&s->in, in + *consumed, take));
-            *consumed += take;
             continue;
         }
+        if (*consumed == len) {
+            break;
+        }
+        err = atea_frame_decode(in + *consumed, len - *consumed, &f, &used, &need);
+        if (err == ATEA_ERR_WANT_READ) {
+            /* the frame continues in the next feed: keep its beginning */
+            err = ATEA_OK;
+            ATEA_TRY(atea_wr_bytes(&s->in, in + *consumed, len - *consumed));
+            *consumed = len;
+            break;
+        }
         ATEA_TRY(err);
-        session_handler handler = atea__session_handler(s->phase, f.type);
-        ATEA_ENSURE_MSG(handler != NULL, ATEA_ERR_FRAME_UNEXPECTED, "%s frame %s",
-                        atea_frame_type_name(f.type),
-                        s->phase == PHASE_WAIT_HELLO ? "before the peer's HELLO"
-                                                     : "after the HELLOs were exchanged");
-        ATEA_TRY(handler(s, f.body.data, f.body.len));
-        atea_wr_reset(&s->in); /* the one frame it held is done */
+        *consumed += used;
+        ATEA_TRY(dispatch(s, &f, borrow));
+    }
+out:
+    return err;
+}
+
+static atea_err feed(atea_session *s, const uint8_t *in, size_t len, size_t *consumed, uint64_t now,
+                     int borrow)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE(s != NULL && (in != NULL || len == 0) && consumed != NULL, ATEA_ERR_INVALID_ARG);
+    *consumed = 0;
+    ATEA_TRY(check_open(s));
+    s->now = now;
+    err = process_input(s, in, len, consumed, borrow);
+    if (err != ATEA_OK) {
+        err = atea__session_fail(s, err, 0, 0, 0, NULL);
     }
 out:
     return err;
@@ -230,17 +300,13 @@ out:
 atea_err atea_session_feed(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
                            uint64_t now)
 {
-    atea_err err = ATEA_OK;
-    ATEA_ENSURE(s != NULL && (in != NULL || len == 0) && consumed != NULL, ATEA_ERR_INVALID_ARG);
-    *consumed = 0;
-    ATEA_TRY(check_open(s));
-    s->now = now;
-    err = process_input(s, in, len, consumed);
-    if (err != ATEA_OK) {
-        err = atea__session_fail(s, err, 0, 0, 0, NULL);
-    }
-out:
-    return err;
+    return feed(s, in, len, consumed, now, 0);
+}
+
+atea_err atea_session_feed_borrow(atea_session *s, const uint8_t *in, size_t len, size_t *consumed,
+                                  uint64_t now)
+{
+    return feed(s, in, len, consumed, now, 1);
 }
 
 atea_err atea_session_peer_closed(atea_session *s, uint64_t now)
@@ -259,8 +325,8 @@ atea_err atea_session_peer_closed(atea_session *s, uint64_t now)
                     s->phase == PHASE_WAIT_HELLO ? "before the peer's HELLO"
                                                  : "before the attestation exchange finished");
     s->phase = PHASE_CLOSED;
-    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, ATEA_REASON_NONE, 1,
-                                 ATEA_OK, "the peer closed the connection"));
+    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, ATEA_REASON_NONE, 1, ATEA_OK,
+                                 "the peer closed the connection"));
 out:
     if (err != ATEA_OK && s != NULL && err != s->err && err != ATEA_ERR_SESSION_CLOSED) {
         err = atea__session_fail(s, err, 1, 0, atea_reason_from_err(err), NULL);
@@ -429,8 +495,8 @@ atea_err atea_session_close(atea_session *s)
     ATEA_TRY(check_open(s));
     ATEA_TRY(atea__session_queue_error(s, ATEA_REASON_NONE, "closing"));
     s->phase = PHASE_CLOSED;
-    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, NULL, 0, ATEA_REASON_NONE, 0,
-                                 ATEA_OK, "closed"));
+    ATEA_TRY(atea__session_event(s, ATEA_SESSION_EV_CLOSED, NULL, ATEA_REASON_NONE, 0, ATEA_OK,
+                                 "closed"));
 out:
     return err;
 }

@@ -37,7 +37,7 @@ typedef struct session_event_node {
     struct session_event_node *next;
     atea_session_event ev;
     atea_appraisal *appraisal; /* owned (ATTESTED, REATTESTED) */
-    uint8_t *data;             /* owned copy (DATA) */
+    uint8_t copy[];            /* DATA fed by atea_session_feed: ev.data points here */
 } session_event_node;
 
 struct atea_session {
@@ -54,12 +54,15 @@ struct atea_session {
     verify_state verify;
     attest_state attest;
     uint8_t peer_roles;
-    int peer_attested; /* the peer's evidence accepted at least once */
-    int self_accepted; /* the peer accepted ours at least once */
-    int ready_sent;    /* READY event emitted */
-    int result_sent;   /* the failure was already told to the peer by a RESULT */
-    int void_request;  /* the peer verifies but we will not attest: its first REQUEST (sent
-                        * with its HELLO) is dropped, not refused (recv_hello.c) */
+    int peer_attested;   /* the peer's evidence accepted at least once */
+    int self_accepted;   /* the peer accepted ours at least once */
+    int ready_sent;      /* READY event emitted */
+    int result_sent;     /* the failure was already told to the peer by a RESULT */
+    int void_request;    /* the peer verifies but we will not attest: its first REQUEST (sent
+                          * with its HELLO) is dropped, not refused (recv_hello.c) */
+    int body_borrowable; /* the frame being handled lies in the caller's input, which the
+                          * caller keeps until it has taken the events (atea_session_feed_borrow):
+                          * a DATA event may point into it */
     uint64_t now;
 
     /* The outstanding request this side sent (VERIFY_WAIT). */
@@ -76,7 +79,7 @@ struct atea_session {
     uint64_t reattest_at;
 
     atea_wr contexts; /* SHA-256 of every context used, both directions (contexts.c) */
-    atea_wr in;       /* received bytes not yet parsed (at most one frame) */
+    atea_wr in;       /* a frame that began in an earlier feed (at most one, never complete) */
     atea_wr out;      /* frames to send */
     size_t out_off;   /* bytes of out already drained */
     size_t pending_data;
@@ -118,11 +121,12 @@ atea_err atea__session_queue_result(atea_session *s, uint16_t reason, const uint
                                     size_t ctx_len, const char *text) ATEA_MUST_USE;
 atea_err atea__session_queue_error(atea_session *s, uint16_t reason,
                                    const char *text) ATEA_MUST_USE;
-/* Append an event; the node takes `appraisal` and a copy of data. */
+/* Append an event other than DATA; the node takes `appraisal`. */
 atea_err atea__session_event(atea_session *s, atea_session_event_type type,
-                             atea_appraisal **appraisal, const uint8_t *data, size_t len,
-                             uint16_t reason, int by_peer, atea_err err,
+                             atea_appraisal **appraisal, uint16_t reason, int by_peer, atea_err err,
                              const char *text) ATEA_MUST_USE;
+/* Append a DATA event: pointing at data[0..len) when s->body_borrowable, else at a copy. */
+atea_err atea__session_data_event(atea_session *s, const uint8_t *data, size_t len) ATEA_MUST_USE;
 void atea__session_events_free(atea_session *s);
 
 /* Enter PHASE_CLOSED with err as the sticky error (the first one wins): tell the peer with an

@@ -409,6 +409,78 @@ static void test_partial_drains(void **state)
     sp_pair_free(p);
 }
 
+/* Take every event and return the DATA ones in order (at most 8). */
+static size_t take_data(sp_side *side, atea_session_event *data, size_t max)
+{
+    atea_session_event ev;
+    size_t n = 0;
+    while (atea_session_next_event(side->s, &ev)) {
+        if (ev.type == ATEA_SESSION_EV_DATA) {
+            assert_true(n < max);
+            data[n++] = ev;
+        }
+    }
+    return n;
+}
+
+static int points_into(const atea_session_event *ev, const atea_buf *buf)
+{
+    return ev->data >= buf->data && ev->data + ev->len <= buf->data + buf->len;
+}
+
+/* atea_session_feed_borrow: DATA events point into the caller's bytes, except a frame that
+ * began in an earlier call (copied out of the session's partial-frame buffer); plain feed
+ * always copies. The bytes are right either way. */
+static void test_feed_borrow(void **state)
+{
+    (void)state;
+    sp_pair *p = sp_pair_new(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    static uint8_t big[ATEA_FRAME_MAX_DATA + 1000];
+    atea_test_rng rng = {.state = 3};
+    atea_test_rng_fill(&rng, big, sizeof(big));
+    sp_pump(p);
+    EXPECT_OK(atea_session_write(p->server.s, (const uint8_t *)"abc", 3));
+    EXPECT_OK(atea_session_write(p->server.s, big, sizeof(big))); /* two frames */
+    EXPECT_OK(atea_session_write(p->server.s, (const uint8_t *)"xyz", 3));
+    atea_buf wire = sp_take_output(&p->server);
+    /* the first feed ends inside the second frame of `big` */
+    size_t cut = 4 + 3 + 4 + ATEA_FRAME_MAX_DATA + 100;
+    atea_buf first = {wire.data, cut};
+    atea_buf second = {wire.data + cut, wire.len - cut};
+    atea_session_event ev[8];
+    size_t consumed = 0;
+    EXPECT_OK(atea_session_feed_borrow(p->client.s, first.data, first.len, &consumed, p->now));
+    assert_int_equal(consumed, first.len);
+    /* events stay valid while `first` is untouched: check them after the second feed too */
+    EXPECT_OK(atea_session_feed_borrow(p->client.s, second.data, second.len, &consumed, p->now));
+    assert_int_equal(consumed, second.len);
+    assert_int_equal(take_data(&p->client, ev, 8), 4);
+    assert_int_equal(ev[0].len, 3);
+    assert_memory_equal(ev[0].data, "abc", 3);
+    assert_true(points_into(&ev[0], &first));
+    assert_int_equal(ev[1].len, ATEA_FRAME_MAX_DATA);
+    assert_memory_equal(ev[1].data, big, ATEA_FRAME_MAX_DATA);
+    assert_true(points_into(&ev[1], &first));
+    assert_int_equal(ev[2].len, 1000); /* began in `first`, ended in `second`: a copy */
+    assert_memory_equal(ev[2].data, big + ATEA_FRAME_MAX_DATA, 1000);
+    assert_false(points_into(&ev[2], &wire));
+    assert_int_equal(ev[3].len, 3);
+    assert_memory_equal(ev[3].data, "xyz", 3);
+    assert_true(points_into(&ev[3], &second));
+
+    /* plain feed: copies, so the caller may reuse its buffer at once */
+    EXPECT_OK(atea_session_write(p->server.s, (const uint8_t *)"abc", 3));
+    atea_buf again = sp_take_output(&p->server);
+    EXPECT_OK(atea_session_feed(p->client.s, again.data, again.len, &consumed, p->now));
+    memset(again.data, 0, again.len);
+    assert_int_equal(take_data(&p->client, ev, 8), 1);
+    assert_false(points_into(&ev[0], &again));
+    assert_memory_equal(ev[0].data, "abc", 3);
+    atea_buf_free(&again);
+    atea_buf_free(&wire);
+    sp_pair_free(p);
+}
+
 /* The output queue refuses a write that does not fit, without failing the session. */
 static void test_write_queue_limit(void **state)
 {
@@ -491,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_orderly_close),
         cmocka_unit_test(test_backpressure),
         cmocka_unit_test(test_partial_drains),
+        cmocka_unit_test(test_feed_borrow),
         cmocka_unit_test(test_write_queue_limit),
         cmocka_unit_test(test_options_checked),
         cmocka_unit_test(test_tls12_refused),
