@@ -8,7 +8,8 @@
  *   - has eat_profile "tag:ietf.org,2026:rats/ear#03", iat, ear_verifier_id and submods with an
  *     ear_status each;
  *   - echoes the binder of THIS connection as eat_nonce (base64url, profile.md §3): a result
- *     issued for another connection is worthless;
+ *     issued for another connection is worthless (without a binder, as for `atea evidence
+ *     --report-data`, the nonce is the 64-byte report_data, as for the simulated TEE);
  *   - is inside its validity period (iat not in the future, exp not passed).
  * It becomes one submodule "ear" (platform "ear") of the appraisal, whose status is the EAR's.
  * docs/evidence/EAR.md describes the format, the choices and the limits.
@@ -79,14 +80,15 @@ typedef struct atea_ear_trust {
  * not valid claim names are recorded as "submod<i>.status"); a reason for every check; then one
  * reason per EAR submodule whose tier is its ear_status (so the "ear" submodule ends with the
  * worst of them, and a "none" status counts as contraindicated: nothing was appraised).
- * `expected` must carry the binder (binder_len 32 or 48).
+ * `expected` must be given (NULL: ATEA_ERR_BINDING_MISSING); its binder, else its report_data,
+ * is the nonce the EAR must echo.
  * Returns ATEA_OK when the EAR is authentic, bound and valid (its status may still be
  * contraindicated: the caller decides from the appraisal). Errors (each also recorded as a
  * CONTRAINDICATED reason when the submodule could be declared): ATEA_ERR_TOO_LARGE (caps),
  * ATEA_ERR_EAR_MALFORMED (JWS structure, base64url, JSON, alg other than ES256/ES384, missing
  * jwk, wrong profile, a missing or mistyped claim), ATEA_ERR_EAR_SIGNATURE (key not trusted,
  * algorithm not accepted, signature does not verify), ATEA_ERR_EAR_NONCE_MISMATCH,
- * ATEA_ERR_EAR_EXPIRED, ATEA_ERR_BINDING_MISSING (no binder given), ATEA_ERR_INVALID_ARG,
+ * ATEA_ERR_EAR_EXPIRED, ATEA_ERR_BINDING_MISSING (no binding), ATEA_ERR_INVALID_ARG,
  * ATEA_ERR_NO_MEMORY, and the appraisal's codes.
  */
 atea_err atea_ear_verify(const atea_verify_env *env, const atea_ear_trust *trust,
@@ -134,10 +136,11 @@ typedef struct atea_ear_local_issuer {
 
 /*
  * atea_ear_issuer.issue for an atea_ear_local_issuer: appraise the CMW with the verifier
- * against `binding` (atea_verify_cmw) and sign the appraisal, with eat_nonce = binding->binder.
+ * against `binding` (atea_verify_cmw) and sign the appraisal, with eat_nonce = binding->binder
+ * (its report_data when it has no binder).
  * An appraisal that is not affirmed is still issued (a contraindicated EAR tells the relying
  * party why), except when the evidence could not be appraised at all: then the verifier's
- * code. Errors: those of atea_ear_sign, ATEA_ERR_BINDING_MISSING (no binder).
+ * code. Errors: those of atea_ear_sign, ATEA_ERR_BINDING_MISSING (binding NULL).
  */
 atea_err atea_ear_issue_local(void *local_issuer, const uint8_t *cmw, size_t len,
                               const atea_binding *binding, atea_buf *jwt) ATEA_MUST_USE;

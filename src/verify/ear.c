@@ -156,11 +156,11 @@ atea_err atea_ear_issue_local(void *local_issuer, const uint8_t *cmw, size_t len
     atea_err err = ATEA_OK;
     atea_ear_local_issuer *l = local_issuer;
     atea_appraisal *a = NULL;
-    ATEA_ENSURE(l != NULL && l->verifier != NULL && l->key != NULL && binding != NULL &&
-                    jwt != NULL,
+    const uint8_t *nonce = NULL;
+    size_t nonce_len = 0;
+    ATEA_ENSURE(l != NULL && l->verifier != NULL && l->key != NULL && jwt != NULL,
                 ATEA_ERR_INVALID_ARG);
-    ATEA_ENSURE_MSG(binding->binder_len > 0, ATEA_ERR_BINDING_MISSING,
-                    "an EAR echoes the binder as eat_nonce, and the binding has none");
+    ATEA_TRY(atea__ear_binding_nonce(binding, &nonce, &nonce_len));
     ATEA_TRY(atea_appraisal_new(&a));
     atea_err verdict = atea_verify_cmw(l->verifier, cmw, len, binding, a);
     /* A refusal with reasons is still a result worth signing (the relying party learns why);
@@ -168,7 +168,7 @@ atea_err atea_ear_issue_local(void *local_issuer, const uint8_t *cmw, size_t len
     ATEA_ENSURE_MSG(verdict == ATEA_OK || atea_appraisal_submod_count(a) > 0, verdict, "%s",
                     atea_err_detail(verdict));
     int64_t now = l->now != 0 ? l->now : (int64_t)time(NULL);
-    ATEA_TRY(atea_ear_sign(a, binding->binder, binding->binder_len, l->key, l->alg, now, jwt));
+    ATEA_TRY(atea_ear_sign(a, nonce, nonce_len, l->key, l->alg, now, jwt));
 out:
     atea_appraisal_free(a);
     return err;

@@ -106,28 +106,40 @@ out:
     return err;
 }
 
+atea_err atea__ear_binding_nonce(const atea_binding *binding, const uint8_t **nonce, size_t *len)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE_MSG(binding != NULL, ATEA_ERR_BINDING_MISSING,
+                    "an EAR is bound through eat_nonce = the binder, and no binding was given");
+    *nonce = binding->binder_len > 0 ? binding->binder : binding->report_data;
+    *len = binding->binder_len > 0 ? binding->binder_len : sizeof(binding->report_data);
+out:
+    return err;
+}
+
 /* The binder of this connection, echoed by the verifier (profile.md §3). Constant time: the
  * nonce is the connection's secret-derived binder. */
 static atea_err read_nonce(const json_t *claims, const atea_binding *expected, atea_appraisal *out)
 {
     atea_err err = ATEA_OK;
     const char *text = NULL;
+    const uint8_t *want = NULL;
+    size_t want_len = 0;
     atea_buf nonce = {0};
-    ATEA_ENSURE_MSG(expected != NULL && expected->binder_len > 0, ATEA_ERR_BINDING_MISSING,
-                    "an EAR is bound through eat_nonce = the binder, and no binder was given");
+    ATEA_TRY(atea__ear_binding_nonce(expected, &want, &want_len));
     ATEA_TRY(text_claim(claims, "eat_nonce", "the EAR", &text));
     atea_slice s = {(const uint8_t *)text, strlen(text)};
     ATEA_TRY(atea__ear_b64_decode(s, ATEA_EAR_NONCE_MAX, "eat_nonce", &nonce));
     ATEA_ENSURE_MSG(nonce.len >= ATEA_EAR_NONCE_MIN, ATEA_ERR_EAR_MALFORMED,
                     "eat_nonce has %zu bytes; EAT nonces have 8..64 (RFC 9711 §4.1)", nonce.len);
     ATEA_TRY(atea_appraisal_claim_bytes(out, ATEA_EAR_SUBMOD, "nonce", nonce.data, nonce.len));
-    ATEA_ENSURE_MSG(nonce.len == expected->binder_len &&
-                        atea_ct_equal(nonce.data, expected->binder, nonce.len),
+    ATEA_ENSURE_MSG(nonce.len == want_len && atea_ct_equal(nonce.data, want, want_len),
                     ATEA_ERR_EAR_NONCE_MISMATCH,
-                    "eat_nonce (%zu bytes) is not the %zu-byte binder of this connection",
-                    nonce.len, expected->binder_len);
+                    "eat_nonce (%zu bytes) is not the %zu-byte %s of this connection", nonce.len,
+                    want_len, expected->binder_len > 0 ? "binder" : "report_data");
     ATEA_TRY(atea_appraisal_add_reason(out, ATEA_EAR_SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK,
-                                       "eat_nonce is the binder of this connection"));
+                                       "eat_nonce is the %s of this connection",
+                                       expected->binder_len > 0 ? "binder" : "report_data"));
 out:
     atea_buf_free(&nonce);
     return err;

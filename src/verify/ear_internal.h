@@ -77,6 +77,12 @@ atea_err atea__ear_jws_sign(const atea_buf *payload, EVP_PKEY *key, const ear_al
 /* The algorithm a key signs with (EC P-256 -> ES256, P-384 -> ES384); NULL for other keys. */
 const ear_alg_info *atea__ear_alg_of_key(EVP_PKEY *key);
 
+/* The nonce an EAR for this binding carries (profile.md §3): the binder; without one (`atea
+ * evidence --report-data`), the 64-byte report_data, as the sim does. ATEA_ERR_BINDING_MISSING
+ * if binding is NULL. */
+atea_err atea__ear_binding_nonce(const atea_binding *binding, const uint8_t **nonce,
+                                 size_t *len) ATEA_MUST_USE;
+
 /* Read the EAR claims-set into submodule ATEA_EAR_SUBMOD of out (declared by the caller):
  * profile, iat/exp against env->now, verifier id, nonce against expected->binder, submods. */
 atea_err atea__ear_claims_read(const json_t *claims, const atea_verify_env *env,

@@ -185,6 +185,28 @@ static void test_other_connection(void **state)
     atea_attester_free(ear);
 }
 
+/* Without a binder (`atea evidence --report-data`), the report_data is the nonce, both ways. */
+static void test_report_data_nonce(void **state)
+{
+    fixture *f = *state;
+    atea_attester *ear = passport(f, 0);
+    atea_buf cmw = {0};
+    atea_appraisal *a = NULL;
+    atea_binding rd_only = f->binding;
+    rd_only.binder_len = 0;
+    rd_only.aik_hash_len = 0;
+    EXPECT_OK(atea_attester_attest(ear, &rd_only, &cmw));
+    EXPECT_OK(rp_verify(f, &cmw, &rd_only, &a));
+    assert_int_equal(atea_appraisal_find_claim(a, "ear", "nonce")->bytes.len, 64);
+    atea_appraisal_free(a);
+    rd_only.report_data[63] ^= 0x01;
+    EXPECT_ERR(rp_verify(f, &cmw, &rd_only, &a), ATEA_ERR_EAR_NONCE_MISMATCH);
+    assert_non_null(strstr(atea_err_last()->detail, "report_data"));
+    atea_appraisal_free(a);
+    atea_buf_free(&cmw);
+    atea_attester_free(ear);
+}
+
 /* A relying party that trusts another EAR verifier. */
 static void test_other_ear_key(void **state)
 {
@@ -280,10 +302,8 @@ static void test_inner_failure_and_arguments(void **state)
     EXPECT_ERR(atea_ear_attester_new(failing_attester(), &no_fn, 0, &ear), ATEA_ERR_INVALID_ARG);
     EXPECT_ERR(atea_ear_attester_new(failing_attester(), NULL, 0, &ear), ATEA_ERR_INVALID_ARG);
     EXPECT_ERR(atea_ear_attester_new(NULL, &f->issuer, 0, &ear), ATEA_ERR_INVALID_ARG);
-    /* the local issuer needs a binder to echo */
-    atea_binding no_binder = f->binding;
-    no_binder.binder_len = 0;
-    EXPECT_ERR(atea_ear_issue_local(&f->local, (const uint8_t *)"x", 1, &no_binder, &cmw),
+    /* the local issuer needs a binding to echo */
+    EXPECT_ERR(atea_ear_issue_local(&f->local, (const uint8_t *)"x", 1, NULL, &cmw),
                ATEA_ERR_BINDING_MISSING);
     EXPECT_ERR(atea_ear_issue_local(NULL, (const uint8_t *)"x", 1, &f->binding, &cmw),
                ATEA_ERR_INVALID_ARG);
@@ -296,6 +316,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_passport_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_connection, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_ear_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_data_nonce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_issuer_contraindicates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_issuer_refuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inner_failure_and_arguments, setup, teardown),

@@ -5,7 +5,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
 #include "atea/appraisal.h"
+#include "atea/ear.h"
 #include "atea/sim.h"
 #include "atea/tpm.h"
 #include "atea/tsm.h"
@@ -23,9 +27,12 @@ void atea_cli_default_sim_dir(char *buf, size_t len)
     }
 }
 
-int atea_cli_make_attester(const atea_optval *v, atea_attester **pattester)
+static int make_passport(const atea_optval *v, atea_attester **pattester);
+
+/* The attester of one evidence source; opt names the option that chose it, for messages. */
+static int make_platform(const atea_optval *v, const char *opt, const char *platform,
+                         atea_attester **pattester)
 {
-    const char *platform = v[ATEA_AO_PLATFORM].set ? v[ATEA_AO_PLATFORM].str : "sim";
     atea_err err;
     if (strcmp(platform, "sim") == 0) {
         char dir[4096];
@@ -75,8 +82,105 @@ int atea_cli_make_attester(const atea_optval *v, atea_attester **pattester)
         }
         return ATEA_EXIT_OK;
     }
-    atea_usagef("--platform '%s': expected sim, tpm or tsm", platform);
+    atea_usagef("%s '%s': expected sim, tpm or tsm%s", opt, platform,
+                strcmp(opt, "--platform") == 0 ? " or passport" : "");
     return ATEA_EXIT_USAGE;
+}
+
+int atea_cli_make_attester(const atea_optval *v, atea_attester **pattester)
+{
+    const char *platform = v[ATEA_AO_PLATFORM].set ? v[ATEA_AO_PLATFORM].str : "sim";
+    if (strcmp(platform, "passport") == 0) {
+        return make_passport(v, pattester);
+    }
+    return make_platform(v, "--platform", platform, pattester);
+}
+
+int atea_cli_load_ear_key(const char *path, EVP_PKEY **pkey)
+{
+    BIO *bio = BIO_new_file(path, "r");
+    *pkey = bio != NULL ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    if (*pkey == NULL) {
+        ERR_clear_error();
+        atea_errorf("--ear-key %s: cannot read a PEM private key", path);
+        return ATEA_EXIT_CONFIG;
+    }
+    return ATEA_EXIT_OK;
+}
+
+/* --platform passport (docs/evidence/EAR.md): the evidence of --ear-evidence, appraised by a
+ * local verifier standing in for a verification service, presented as a signed EAR. The wrapper
+ * owns what the EAR attester borrows. */
+typedef struct cli_passport {
+    atea_attester base;
+    atea_attester *ear;
+    atea_verifier *verifier;
+    EVP_PKEY *key;
+    atea_ear_local_issuer local;
+} cli_passport;
+
+static atea_err passport_attest(atea_attester *self, const atea_binding *b, atea_buf *cmw)
+{
+    return atea_attester_attest(((cli_passport *)self)->ear, b, cmw);
+}
+
+static void passport_free(atea_attester *self)
+{
+    cli_passport *p = (cli_passport *)self;
+    atea_attester_free(p->ear);
+    atea_verifier_free(p->verifier);
+    EVP_PKEY_free(p->key);
+    free(p);
+}
+
+static int make_passport(const atea_optval *v, atea_attester **pattester)
+{
+    const char *inner_name = v[ATEA_AO_EAR_EVIDENCE].set ? v[ATEA_AO_EAR_EVIDENCE].str : "sim";
+    atea_attester *inner = NULL;
+    atea_verify_opts vo;
+    if (!v[ATEA_AO_EAR_KEY].set || !v[ATEA_AO_EAR_POLICY].set) {
+        atea_usagef("--platform passport needs --ear-key FILE and --ear-policy FILE");
+        return ATEA_EXIT_USAGE;
+    }
+    cli_passport *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        atea_errorf("out of memory");
+        return ATEA_EXIT_INTERNAL;
+    }
+    p->base.platform = "ear";
+    p->base.attest = passport_attest;
+    p->base.free = passport_free;
+    int rc = atea_cli_load_ear_key(v[ATEA_AO_EAR_KEY].str, &p->key);
+    if (rc == ATEA_EXIT_OK) {
+        atea_verify_opts_default(&vo);
+        vo.policy_file = v[ATEA_AO_EAR_POLICY].str;
+        vo.allow_sim = 1; /* the --ear-policy still has to trust the sim root */
+        atea_err err = atea_verifier_new(&vo, &p->verifier);
+        if (err != ATEA_OK) {
+            atea_error_err(err, "cannot load the policy %s", vo.policy_file);
+            rc = ATEA_EXIT_CONFIG;
+        }
+    }
+    if (rc == ATEA_EXIT_OK) {
+        rc = make_platform(v, "--ear-evidence", inner_name, &inner);
+    }
+    if (rc == ATEA_EXIT_OK) {
+        p->local.verifier = p->verifier;
+        p->local.key = p->key;
+        atea_ear_issuer issuer = {atea_ear_issue_local, &p->local};
+        atea_err err = atea_ear_attester_new(inner, &issuer, 0, &p->ear);
+        if (err != ATEA_OK) {
+            atea_error_err(err, "cannot set up the passport attester");
+            rc = ATEA_EXIT_INTERNAL;
+        }
+    }
+    if (rc != ATEA_EXIT_OK) {
+        passport_free(&p->base);
+        return rc;
+    }
+    *pattester = &p->base;
+    return ATEA_EXIT_OK;
 }
 
 int atea_cli_make_verifier(const atea_optval *v, atea_verifier **pverifier)
@@ -134,6 +238,9 @@ warn:
     if (atea_appraisal_is_simulated(a) && st == ATEA_EAR_AFFIRMING) {
         atea_warnf("the evidence comes from the SIMULATED TEE: not a real TEE, accepted only "
                    "because the policy trusts the sim root");
+    } else if (atea_appraisal_has_reason(a, ATEA_ERR_SIMULATED_TEE) && st == ATEA_EAR_AFFIRMING) {
+        atea_warnf("the EAR appraised the SIMULATED TEE: no real TEE backs it, accepted only "
+                   "because the policy trusts the EAR verifier's key");
     }
 }
 

@@ -3,6 +3,8 @@
 #ifndef ATEA_CLI_ATTEST_H
 #define ATEA_CLI_ATTEST_H
 
+#include <openssl/evp.h>
+
 #include "atea/evidence.h"
 #include "atea/verify.h"
 #include "opt.h"
@@ -26,8 +28,19 @@ enum {
     ATEA_AO_COLLATERAL,
     ATEA_AO_CERTS,
     ATEA_AO_OPTIONAL,
+    ATEA_AO_EAR_KEY,
+    ATEA_AO_EAR_POLICY,
+    ATEA_AO_EAR_EVIDENCE,
     ATEA_AO_COUNT
 };
+
+/* --ear-key: in the attestation group (--platform passport) and in `atea verify`. */
+#define ATEA_OPT_EAR_KEY                                                                           \
+    {                                                                                              \
+        "ear-key", 0, ATEA_OPT_FILE, 0, ATEA_AO_EAR_KEY, "FILE",                                   \
+            "EC P-256 or P-384 private key (PEM) that signs EAT Attestation Results (passport "    \
+            "model)"                                                                               \
+    }
 
 #define ATEA_OPTS_ATTEST_PLATFORM                                                                  \
     {"platform",                                                                                   \
@@ -36,7 +49,24 @@ enum {
      0,                                                                                            \
      ATEA_AO_PLATFORM,                                                                             \
      "NAME",                                                                                       \
-     "evidence source: sim (simulated TEE), tpm (TPM 2.0) or tsm (Linux configfs-tsm)"},           \
+     "evidence source: sim (simulated TEE), tpm (TPM 2.0), tsm (Linux configfs-tsm) or passport "  \
+     "(an EAR)"},                                                                                  \
+        ATEA_OPT_EAR_KEY,                                                                          \
+        {"ear-policy",                                                                             \
+         0,                                                                                        \
+         ATEA_OPT_FILE,                                                                            \
+         0,                                                                                        \
+         ATEA_AO_EAR_POLICY,                                                                       \
+         "FILE",                                                                                   \
+         "policy of the local verifier that appraises this side's evidence (--platform "           \
+         "passport)"},                                                                             \
+        {"ear-evidence",                                                                           \
+         0,                                                                                        \
+         ATEA_OPT_STR,                                                                             \
+         0,                                                                                        \
+         ATEA_AO_EAR_EVIDENCE,                                                                     \
+         "NAME",                                                                                   \
+         "evidence the passport attester has appraised: sim, tpm or tsm (default sim)"},           \
         {"sim-dir",                                                                                \
          0,                                                                                        \
          ATEA_OPT_FILE,                                                                            \
@@ -149,7 +179,9 @@ enum {
          "TLS exporter label of the binder (default \"Attestation\")"},                            \
         ATEA_OPTS_ATTEST_PLATFORM, ATEA_OPTS_VERIFY
 
-/* Build the attester --platform names. Prints the error; returns an exit code (0 = ok). */
+/* Build the attester --platform names; for passport, the EAR attester over --ear-evidence,
+ * appraised by a local verifier with --ear-policy and signed with --ear-key. Prints the error;
+ * returns an exit code (0 = ok). */
 int atea_cli_make_attester(const atea_optval *v, atea_attester **pattester);
 
 /* Build the verifier from --policy, --at, --collateral, --certs. Prints the error; returns an
@@ -163,6 +195,9 @@ void atea_cli_print_appraisal(const atea_appraisal *a, int verbose, int json);
 /* Decode --report-data: exactly ATEA_REPORT_DATA_LEN bytes of hex. Prints a usage error and
  * returns ATEA_EXIT_USAGE otherwise. */
 int atea_cli_parse_report_data(const char *hex, uint8_t out[ATEA_REPORT_DATA_LEN]);
+
+/* Load --ear-key (a PEM private key). Prints the error; returns an exit code. */
+int atea_cli_load_ear_key(const char *path, EVP_PKEY **pkey);
 
 /* The default directory of the simulated TEE's key store into buf. */
 void atea_cli_default_sim_dir(char *buf, size_t len);
