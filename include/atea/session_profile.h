@@ -29,7 +29,11 @@
 #define ATEA_FRAME_MAX_AUTHENTICATOR 262144
 #define ATEA_FRAME_MAX_RESULT 1024
 #define ATEA_FRAME_MAX_ERROR 1024
-#define ATEA_FRAME_MAX_DATA 16384
+/* A full DATA frame (4-byte header + body) is exactly one TLS record's plaintext (2^14, RFC 8446
+ * §5.1): a sender that writes frame by frame, or many frames at once, gets records that each
+ * hold whole frames, so the receiver decodes every frame where SSL_read put it instead of
+ * buffering one that straddles two records. */
+#define ATEA_FRAME_MAX_DATA (16384 - ATEA_FRAME_HEADER_LEN)
 #define ATEA_FRAME_MAX_TEXT 255
 #define ATEA_FRAME_MAX_EVIDENCE_TYPES 32
 

@@ -284,8 +284,8 @@ static void test_bad_frames(void **state)
     } cases[] = {
         {{0x09, 0, 0, 1, 0}, 5, 0, ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_REASON_UNKNOWN_FRAME},
         {{0x00, 0, 0, 0}, 4, 1, ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_REASON_UNKNOWN_FRAME},
-        /* DATA of 16385 bytes: refused from the header alone */
-        {{ATEA_FRAME_DATA, 0x00, 0x40, 0x01},
+        /* DATA of 16381 bytes (the cap + 1): refused from the header alone */
+        {{ATEA_FRAME_DATA, 0x00, 0x3f, 0xfd},
          4,
          1,
          ATEA_ERR_FRAME_TOO_LARGE,
