@@ -643,6 +643,75 @@ static void test_caps(void **state)
     expect_edit(f, 0, "submods", subs, ATEA_ERR_TOO_LARGE, "17 submods");
 }
 
+/* The decoded claims-set and signature have caps of their own; so has a nonce. */
+static void test_part_caps(void **state)
+{
+    fixture *f = *state;
+    /* claims-set: at the cap it is judged on its content, one byte over it is refused */
+    atea_buf jwt = good_jwt(f, f->p256);
+    parts p = {0};
+    split_jwt(&jwt, &p);
+    char *text = json_dumps(p.payload, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    size_t base = strlen(text) + strlen(",\"x-pad\":\"\"");
+    free(text);
+    size_t pad_len = ATEA_EAR_MAX_PAYLOAD - base;
+    char *pad = malloc(pad_len + 2);
+    memset(pad, 'x', pad_len + 1);
+    pad[pad_len] = '\0';
+    json_object_set_new(p.payload, "x-pad", json_string(pad));
+    atea_buf at_cap = join_jwt(&p, f->p256);
+    atea_appraisal *a = NULL;
+    EXPECT_OK(verify_jwt(f, &f->trust, &at_cap, &a));
+    atea_appraisal_free(a);
+    pad[pad_len] = 'x';
+    pad[pad_len + 1] = '\0';
+    json_object_set_new(p.payload, "x-pad", json_string(pad));
+    atea_buf over = join_jwt(&p, f->p256);
+    expect_verify(f, &over, ATEA_ERR_TOO_LARGE, "payload");
+    free(pad);
+    /* signature: more than any curve's R || S */
+    atea_buf_free(&p.sig);
+    p.sig.data = calloc(1, 2 * 66 + 4);
+    p.sig.len = 2 * 66 + 4;
+    json_object_del(p.payload, "x-pad");
+    atea_buf long_sig = join_jwt(&p, NULL);
+    expect_verify(f, &long_sig, ATEA_ERR_TOO_LARGE, "signature");
+    parts_free(&p);
+    atea_buf_free(&long_sig);
+    atea_buf_free(&over);
+    atea_buf_free(&at_cap);
+    atea_buf_free(&jwt);
+    /* a nonce of 65 bytes (88 base64url characters) */
+    expect_edit(
+        f, 0, "eat_nonce",
+        json_string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                    "AAAAAAAAAAAAAAAA"),
+        ATEA_ERR_TOO_LARGE, "eat_nonce");
+    /* a jwk without its y coordinate */
+    expect_edit(f, 1, "jwk",
+                json_pack("{s:s,s:s,s:s}", "kty", "EC", "crv", "P-256", "x",
+                          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+                ATEA_ERR_EAR_MALFORMED, "no \"y\"");
+}
+
+/* An appraisal whose EAR would exceed the claims-set cap is refused when signing. */
+static void test_sign_too_large(void **state)
+{
+    fixture *f = *state;
+    atea_appraisal *a = appraisal_at(ATEA_EAR_AFFIRMING);
+    static uint8_t blob[ATEA_APPRAISAL_MAX_CLAIM_BYTES];
+    char name[32];
+    for (int i = 0; i < 5; i++) {
+        snprintf(name, sizeof(name), "blob%d", i);
+        EXPECT_OK(atea_appraisal_claim_bytes(a, "tdx", name, blob, sizeof(blob)));
+    }
+    atea_buf jwt = {0};
+    EXPECT_ERR(atea_ear_sign(a, f->binding.binder, 32, f->p256, ATEA_EAR_ALG_AUTO, NOW, &jwt),
+               ATEA_ERR_TOO_LARGE);
+    assert_null(jwt.data);
+    atea_appraisal_free(a);
+}
+
 /* ---- issuing ---- */
 
 static void test_sign_errors(void **state)
@@ -866,6 +935,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_header_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_caps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_part_caps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_ear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_cmw_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_pem_and_errors, setup, teardown),
