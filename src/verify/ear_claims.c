@@ -169,10 +169,14 @@ out:
  * means the verifier appraised nothing: never accepted, so it counts as contraindicated. */
 static atea_err verdict(atea_appraisal *out, const char *what, atea_ear_status tier)
 {
+    atea_err err = ATEA_OK;
     atea_ear_status as = tier == ATEA_EAR_NONE ? ATEA_EAR_CONTRAINDICATED : tier;
-    return atea_appraisal_add_reason(
-        out, ATEA_EAR_SUBMOD, as, tier == ATEA_EAR_AFFIRMING ? ATEA_OK : ATEA_ERR_NOT_AFFIRMED,
-        "the verifier appraised %s as %s", what, atea_ear_status_name(tier));
+    atea_err code = tier == ATEA_EAR_AFFIRMING ? ATEA_OK : ATEA_ERR_NOT_AFFIRMED;
+    ATEA_TRY(atea_appraisal_add_reason(out, ATEA_EAR_SUBMOD, as, code,
+                                       "the verifier appraised %s as %s", what,
+                                       atea_ear_status_name(tier)));
+out:
+    return err;
 }
 
 /* "<submod>.<suffix>" if that is a valid claim name, else "submod<i>.<suffix>". */
