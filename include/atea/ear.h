@@ -9,7 +9,9 @@
  *     ear_status each;
  *   - echoes the binder of THIS connection as eat_nonce (base64url, profile.md §3): a result
  *     issued for another connection is worthless (without a binder, as for `atea evidence
- *     --report-data`, the nonce is the 64-byte report_data, as for the simulated TEE);
+ *     --report-data`, the nonce is the 64-byte report_data, as for the simulated TEE); a
+ *     per-submod eat_nonce is accepted in place of the top-level one, and every one present
+ *     must match;
  *   - is inside its validity period (iat not in the future, exp not passed).
  * It becomes one submodule "ear" (platform "ear") of the appraisal, whose status is the EAR's.
  * docs/evidence/EAR.md describes the format, the choices and the limits.

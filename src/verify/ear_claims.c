@@ -117,31 +117,74 @@ out:
     return err;
 }
 
-/* The binder of this connection, echoed by the verifier (profile.md §3). Constant time: the
- * nonce is the connection's secret-derived binder. */
-static atea_err read_nonce(const json_t *claims, const atea_binding *expected, atea_appraisal *out)
+/* What every eat_nonce of the EAR must be, and how many were seen. */
+typedef struct nonce_check {
+    const uint8_t *want;
+    size_t want_len;
+    const char *what; /* "binder" or "report_data" */
+    size_t seen;
+} nonce_check;
+
+/* One eat_nonce (top level: "A user supplied nonce that is echoed by the verifier"; per submod:
+ * "The nonce extracted from Evidence", draft-ietf-rats-ear-03 §3): base64url of 8..64 bytes
+ * equal to the binder (profile.md §3). Constant time: the binder derives from the connection's
+ * secrets. The top-level nonce is recorded as claim "nonce". */
+static atea_err check_nonce(const json_t *v, const char *where, nonce_check *nc,
+                            atea_appraisal *out)
 {
     atea_err err = ATEA_OK;
-    const char *text = NULL;
-    const uint8_t *want = NULL;
-    size_t want_len = 0;
     atea_buf nonce = {0};
-    ATEA_TRY(atea__ear_binding_nonce(expected, &want, &want_len));
-    ATEA_TRY(text_claim(claims, "eat_nonce", "the EAR", &text));
-    atea_slice s = {(const uint8_t *)text, strlen(text)};
+    ATEA_ENSURE_MSG(json_is_string(v), ATEA_ERR_EAR_MALFORMED,
+                    "%s eat_nonce is not text (JWT EARs carry it base64url-encoded)", where);
+    atea_slice s = {(const uint8_t *)json_string_value(v), json_string_length(v)};
     ATEA_TRY(atea__ear_b64_decode(s, ATEA_EAR_NONCE_MAX, "eat_nonce", &nonce));
     ATEA_ENSURE_MSG(nonce.len >= ATEA_EAR_NONCE_MIN, ATEA_ERR_EAR_MALFORMED,
-                    "eat_nonce has %zu bytes; EAT nonces have 8..64 (RFC 9711 §4.1)", nonce.len);
-    ATEA_TRY(atea_appraisal_claim_bytes(out, ATEA_EAR_SUBMOD, "nonce", nonce.data, nonce.len));
-    ATEA_ENSURE_MSG(nonce.len == want_len && atea_ct_equal(nonce.data, want, want_len),
+                    "%s eat_nonce has %zu bytes; EAT nonces have 8..64 (RFC 9711 §4.1)", where,
+                    nonce.len);
+    if (nc->seen == 0) {
+        ATEA_TRY(atea_appraisal_claim_bytes(out, ATEA_EAR_SUBMOD, "nonce", nonce.data, nonce.len));
+    }
+    ATEA_ENSURE_MSG(nonce.len == nc->want_len && atea_ct_equal(nonce.data, nc->want, nc->want_len),
                     ATEA_ERR_EAR_NONCE_MISMATCH,
-                    "eat_nonce (%zu bytes) is not the %zu-byte %s of this connection", nonce.len,
-                    want_len, expected->binder_len > 0 ? "binder" : "report_data");
-    ATEA_TRY(atea_appraisal_add_reason(out, ATEA_EAR_SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK,
-                                       "eat_nonce is the %s of this connection",
-                                       expected->binder_len > 0 ? "binder" : "report_data"));
+                    "%s eat_nonce (%zu bytes) is not the %zu-byte %s of this connection", where,
+                    nonce.len, nc->want_len, nc->what);
+    nc->seen++;
 out:
     atea_buf_free(&nonce);
+    return err;
+}
+
+/* Every eat_nonce of the EAR, top level and per submod, must be the binder, and there must be
+ * one: without it nothing ties the result to this connection. */
+static atea_err read_nonces(const json_t *claims, const atea_binding *expected, atea_appraisal *out)
+{
+    atea_err err = ATEA_OK;
+    nonce_check nc = {0};
+    const char *key;
+    const json_t *sub;
+    char where[96];
+    ATEA_TRY(atea__ear_binding_nonce(expected, &nc.want, &nc.want_len));
+    nc.what = expected->binder_len > 0 ? "binder" : "report_data";
+    const json_t *top = json_object_get(claims, "eat_nonce");
+    if (top != NULL) {
+        ATEA_TRY(check_nonce(top, "the EAR", &nc, out));
+    }
+    /* the submods' shape is checked by read_submods; here only their nonces */
+    json_object_foreach(json_object_get(claims, "submods"), key, sub)
+    {
+        const json_t *nonce = json_object_get(sub, "eat_nonce");
+        if (nonce != NULL) {
+            (void)snprintf(where, sizeof(where), "EAR submod \"%.40s\"", key);
+            ATEA_TRY(check_nonce(nonce, where, &nc, out));
+        }
+    }
+    ATEA_ENSURE_MSG(nc.seen > 0, ATEA_ERR_EAR_MALFORMED,
+                    "the EAR carries no eat_nonce (top level or in a submod): it is not bound to "
+                    "this connection");
+    ATEA_TRY(atea_appraisal_add_reason(out, ATEA_EAR_SUBMOD, ATEA_EAR_AFFIRMING, ATEA_OK,
+                                       "eat_nonce is the %s of this connection (%zu nonce%s)",
+                                       nc.what, nc.seen, nc.seen == 1 ? "" : "s"));
+out:
     return err;
 }
 
@@ -258,7 +301,7 @@ atea_err atea__ear_claims_read(const json_t *claims, const atea_verify_env *env,
     ATEA_TRY(read_profile(claims, out));
     ATEA_TRY(read_verifier_id(claims, out));
     ATEA_TRY(read_validity(claims, env, out));
-    ATEA_TRY(read_nonce(claims, expected, out));
+    ATEA_TRY(read_nonces(claims, expected, out));
     ATEA_TRY(read_submods(claims, out));
 out:
     return err;

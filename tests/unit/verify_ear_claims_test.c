@@ -27,7 +27,46 @@ static void test_nonce_mismatch(void **state)
     expect_edit(f, 0, "eat_nonce", json_string("sGxsbGxsbGxsbGxsbGxsbGxsbGxsbGxsbGxsbGxsbGw="),
                 ATEA_ERR_EAR_MALFORMED, "eat_nonce");
     expect_edit(f, 0, "eat_nonce", json_string("AAAAAAAA"), ATEA_ERR_EAR_MALFORMED, "8..64");
-    expect_edit(f, 0, "eat_nonce", NULL, ATEA_ERR_EAR_MALFORMED, "eat_nonce");
+    expect_edit(f, 0, "eat_nonce", NULL, ATEA_ERR_EAR_MALFORMED, "carries no eat_nonce");
+    expect_edit(f, 0, "eat_nonce", json_pack("[ss]", "AAAAAAAAAAA", "AAAAAAAAAAA"),
+                ATEA_ERR_EAR_MALFORMED, "not text");
+}
+
+/* The per-submod eat_nonce ("the nonce extracted from Evidence", -03 §3) is accepted in place of
+ * the top-level one, and checked when both are there. */
+static void test_submod_nonce(void **state)
+{
+    fixture *f = *state;
+    atea_buf jwt = good_jwt(f, f->p256);
+    parts p = {0};
+    split_jwt(&jwt, &p);
+    json_t *tdx = json_object_get(json_object_get(p.payload, "submods"), "tdx");
+    json_object_set(tdx, "eat_nonce", json_object_get(p.payload, "eat_nonce"));
+    json_object_del(p.payload, "eat_nonce");
+    atea_buf only_submod = join_jwt(&p, f->p256);
+    atea_appraisal *a = NULL;
+    EXPECT_OK(verify_jwt(f, &f->trust, &only_submod, &a));
+    assert_int_equal(atea_appraisal_find_claim(a, "ear", "nonce")->bytes.len, 32);
+    atea_appraisal_free(a);
+    /* top level right, submod wrong */
+    atea_buf good = good_jwt(f, f->p256);
+    parts q = {0};
+    split_jwt(&good, &q);
+    json_object_set_new(json_object_get(json_object_get(q.payload, "submods"), "tdx"), "eat_nonce",
+                        json_string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    atea_buf mixed = join_jwt(&q, f->p256);
+    expect_verify(f, &mixed, ATEA_ERR_EAR_NONCE_MISMATCH, "submod \"tdx\"");
+    json_object_set_new(json_object_get(json_object_get(q.payload, "submods"), "tdx"), "eat_nonce",
+                        json_integer(7));
+    atea_buf_free(&mixed);
+    mixed = join_jwt(&q, f->p256);
+    expect_verify(f, &mixed, ATEA_ERR_EAR_MALFORMED, "not text");
+    atea_buf_free(&mixed);
+    parts_free(&q);
+    atea_buf_free(&good);
+    parts_free(&p);
+    atea_buf_free(&only_submod);
+    atea_buf_free(&jwt);
 }
 
 static void test_binding_missing(void **state)
@@ -277,6 +316,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_nonce_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submod_nonce, setup, teardown),
         cmocka_unit_test_setup_teardown(test_binding_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_profile, setup, teardown),
