@@ -156,8 +156,11 @@ void atea_session_free(atea_session *s);
 /*
  * Give the session bytes received from the peer. *consumed < len only when the session holds
  * more received application data than max_pending_data: take events, then feed the rest.
- * Partial frames are buffered. Returns ATEA_OK, ATEA_ERR_SESSION_CLOSED after an orderly
- * close, or the (sticky) failure (docs/PROTOCOL.md §5 "Failures and closing"), e.g.
+ * Whole frames are decoded where they lie in `in`; only a frame cut by its end is buffered
+ * (until the next call completes it). Each DATA event gets its own copy of its bytes, so the
+ * caller may reuse `in` as soon as the call returns (atea_session_feed_borrow saves that copy).
+ * Returns ATEA_OK, ATEA_ERR_SESSION_CLOSED after an orderly close, or the (sticky) failure
+ * (docs/PROTOCOL.md §5 "Failures and closing"), e.g.
  * ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_ERR_FRAME_TOO_LARGE, ATEA_ERR_FRAME_UNEXPECTED,
  * ATEA_ERR_SESSION_DATA_EARLY, ATEA_ERR_SESSION_UNSOLICITED, ATEA_ERR_BINDER_MISMATCH,
  * ATEA_ERR_AIK_HASH_MISMATCH, ATEA_ERR_SESSION_NOT_AFFIRMING, ATEA_ERR_SESSION_REFUSED (the peer
