@@ -291,6 +291,21 @@ static void test_policy_optional(void **state)
     atea_buf_free(&request);
     sp_pair_free(p);
 
+    /* the dropped REQUEST is still parsed: a malformed one fails like any other */
+    p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_RELYING_PARTY);
+    p->client.opts.policy = ATEA_SESSION_OPTIONAL;
+    p->server.opts.policy = ATEA_SESSION_OPTIONAL;
+    sp_pair_start(p);
+    out = sp_take_output(&p->client);
+    atea_buf hello = sp_find_frame(&out, ATEA_FRAME_HELLO);
+    EXPECT_OK(sp_inject(p, &p->server, hello.data, hello.len));
+    const uint8_t garbage[] = {
+        ATEA_FRAME_REQUEST, 0, 0, 2, ATEA_EA_HS_CLIENT_CERTIFICATE_REQUEST, 0};
+    EXPECT_ERR(sp_inject(p, &p->server, garbage, sizeof(garbage)), ATEA_ERR_TRUNCATED);
+    atea_buf_free(&hello);
+    atea_buf_free(&out);
+    sp_pair_free(p);
+
     /* an attester whose evidence the relying party cannot take (no common evidence type)
      * drops the REQUEST too; the optional relying party goes on, and nobody waits */
     static const uint16_t tdx[] = {ATEA_EVIDENCE_TDX};
