@@ -20,7 +20,8 @@
  *   ea       -210..-239, -320..-349
  *   cmw      -240..-259
  *   session  -120..-139, -260..-289, -350..-359, -500..-529
- *   evidence -140..-144, -400..-419          (attester interface, sim, tsm)
+ *   evidence -140..-144, -400..-416          (attester interface, sim, tsm)
+ *   ear      -417..-419 (in errors_verify.h, with -439)
  *   verify   -150..-159, -290..-294, -420..-439  (appraisal, policy, dispatch, sim verifier)
  *   tdx      -295..-299, -440..-459
  *   snp      -460..-474

@@ -63,13 +63,13 @@
     X(ATEA_ERR_EAR_SIGNATURE, -439,                                                                \
       "the EAR is not signed by a verifier key the policy trusts (platforms.ear.verifier_key_pem " \
       "or verifier_key_sha256), or its signature does not verify")                                 \
-    X(ATEA_ERR_EAR_MALFORMED, -157,                                                                \
+    X(ATEA_ERR_EAR_MALFORMED, -417,                                                                \
       "the EAR is not a compact ES256/ES384 JWS over an EAR claims-set of profile "                \
       "tag:ietf.org,2026:rats/ear#03 (docs/evidence/EAR.md)")                                      \
-    X(ATEA_ERR_EAR_NONCE_MISMATCH, -158,                                                           \
+    X(ATEA_ERR_EAR_NONCE_MISMATCH, -418,                                                           \
       "the EAR eat_nonce is not the binder of this connection (a result issued for another "       \
       "connection)")                                                                               \
-    X(ATEA_ERR_EAR_EXPIRED, -159,                                                                  \
+    X(ATEA_ERR_EAR_EXPIRED, -419,                                                                  \
       "the EAR is outside its validity period: exp has passed or iat lies in the future")
 
 #endif
