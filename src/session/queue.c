@@ -138,15 +138,24 @@ out:
     return err;
 }
 
-/* One allocation per DATA event, and no more copies than the caller allows: the bytes stay
- * where the caller put them (atea_session_feed_borrow), or are copied once, beside the node.
- * Only the fields a DATA event uses are set (the text is empty). */
+/* No more copies than the caller allows: the bytes stay where the caller put them
+ * (atea_session_feed_borrow), or are copied once, beside the node. A copying node comes from the
+ * spare that the last taken one left when it is large enough (a stream of full frames then
+ * allocates nothing), else from one allocation. Only the fields a DATA event uses are set (the
+ * text is empty). */
 atea_err atea__session_data_event(atea_session *s, const uint8_t *data, size_t len)
 {
     atea_err err = ATEA_OK;
     size_t copy_len = s->body_borrowable ? 0 : len;
-    session_event_node *node = malloc(sizeof(*node) + copy_len);
-    ATEA_ENSURE_ALLOC(node);
+    session_event_node *node = NULL;
+    if (copy_len > 0 && s->spare != NULL && s->spare->room >= copy_len) {
+        node = s->spare;
+        s->spare = NULL;
+    } else {
+        node = malloc(sizeof(*node) + copy_len);
+        ATEA_ENSURE_ALLOC(node);
+        node->room = copy_len;
+    }
     node->next = NULL;
     node->appraisal = NULL;
     node->ev.type = ATEA_SESSION_EV_DATA;
@@ -177,8 +186,22 @@ static void node_free(session_event_node *node)
     }
 }
 
+/* A taken event: a DATA copy node larger than the spare becomes the spare (one node of at most
+ * a full frame is kept), anything else is freed. */
+static void retire(atea_session *s, session_event_node *node)
+{
+    if (node != NULL && node->room > 0 && (s->spare == NULL || node->room > s->spare->room)) {
+        node_free(s->spare);
+        s->spare = node;
+        return;
+    }
+    node_free(node);
+}
+
 void atea__session_events_free(atea_session *s)
 {
+    node_free(s->spare);
+    s->spare = NULL;
     node_free(s->ev_current);
     s->ev_current = NULL;
     while (s->ev_head != NULL) {
@@ -194,7 +217,7 @@ int atea_session_next_event(atea_session *s, atea_session_event *ev)
     if (s == NULL || ev == NULL) {
         return 0;
     }
-    node_free(s->ev_current);
+    retire(s, s->ev_current);
     s->ev_current = s->ev_head;
     if (s->ev_current == NULL) {
         return 0;

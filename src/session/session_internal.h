@@ -37,6 +37,7 @@ typedef struct session_event_node {
     struct session_event_node *next;
     atea_session_event ev;
     atea_appraisal *appraisal; /* owned (ATTESTED, REATTESTED) */
+    size_t room;               /* bytes of copy[] */
     uint8_t copy[];            /* DATA fed by atea_session_feed: ev.data points here */
 } session_event_node;
 
@@ -87,6 +88,7 @@ struct atea_session {
     session_event_node *ev_head;
     session_event_node *ev_tail;
     session_event_node *ev_current; /* the event last returned; freed on the next call */
+    session_event_node *spare;      /* the largest DATA copy node taken, kept for the next */
 
     atea_err err;
     char err_detail[320];
