@@ -12,8 +12,8 @@ cmake -S . -B build/check -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=c
     -DATEA_SANITIZE=ON -DATEA_FUZZ=ON >/dev/null
 ninja -C build/check
 
-echo "== build: gcc, no sanitizers (for valgrind)"
-cmake -S . -B build/valgrind -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc >/dev/null
+echo "== build: gcc -O2, no sanitizers (for valgrind; the configuration make demo and make bench use)"
+cmake -S . -B build/valgrind -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc >/dev/null
 ninja -C build/valgrind
 
 echo "== tests under ASan+UBSan"

@@ -62,7 +62,10 @@ static inline void la_rmtree(const char *dir, int depth)
         if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) {
             continue;
         }
-        snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
+        int n = snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
+        if (n < 0 || (size_t)n >= sizeof(path)) {
+            continue; /* not a path this test created */
+        }
         if (remove(path) != 0 && depth > 0) {
             la_rmtree(path, depth - 1);
         }
