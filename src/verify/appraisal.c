@@ -458,7 +458,9 @@ int atea_appraisal_is_simulated(const atea_appraisal *a)
             return 1;
         }
     }
-    return 0;
+    /* An attestation result can stand for simulated evidence appraised elsewhere (passport
+     * model): its verifier records that as this reason. */
+    return a != NULL && atea_appraisal_has_reason(a, ATEA_ERR_SIMULATED_TEE);
 }
 
 atea_err atea_appraisal_set_policy_id(atea_appraisal *a, const char *policy_id)

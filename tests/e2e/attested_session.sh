@@ -82,4 +82,33 @@ src=$?
 set -e
 [ "$src" = 5 ] || fail "stalled peer: server exit $src, want 5"
 grep -qi "timeout\|did not" "$T/s6.err" || fail "stalled peer: no timeout reported"
+# 7. passport model: the server presents an EAT Attestation Result signed by an issuer key (its
+#    evidence appraised by a local verifier standing in for a verification service); the client
+#    trusts only that issuer key, not the sim. Another issuer key is refused (exit 4).
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/ear.pem" 2>/dev/null
+openssl pkey -in "$T/ear.pem" -pubout -out "$T/ear.pub" 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T/other.pem" 2>/dev/null
+openssl pkey -in "$T/other.pem" -pubout -out "$T/other.pub" 2>/dev/null
+cat >"$T/rp-ear.json" <<JSON
+{ "version": 1, "platforms": { "ear": { "verifier_key_pem": ["$T/ear.pub"] } } }
+JSON
+cat >"$T/rp-other.json" <<JSON
+{ "version": 1, "platforms": { "ear": { "verifier_key_pem": ["$T/other.pub"] } } }
+JSON
+printf 'passport server\n' >"$T/s7.in"
+start_server s7 --attest --platform passport --ear-key "$T/ear.pem" --ear-policy "$T/trust-sim.json" \
+    --sim-dir "$SIM" --naccept 2 --timeout 10
+(printf 'passport client\n'; sleep 2) | timeout 30 "$ATEA" client --connect "127.0.0.1:$PORT" \
+    --verify-peer --policy "$T/rp-ear.json" --timeout 10 -v >"$T/c7.out" 2>"$T/c7.err" ||
+    fail "passport: client exited $?"
+grep -qx "passport server" "$T/c7.out" || fail "passport: no data from the server"
+grep -q "appraisal: affirming: ear (ear)" "$T/c7.err" || fail "passport: no EAR appraisal"
+set +e
+echo hi | timeout 30 "$ATEA" client --connect "127.0.0.1:$PORT" --verify-peer \
+    --policy "$T/rp-other.json" --timeout 10 >"$T/c8.out" 2>"$T/c8.err"
+rc=$?
+wait "$SERVER_PID"
+set -e
+[ "$rc" = 4 ] || fail "passport with an untrusted issuer: client exit $rc, want 4"
+grep -q "ATEA_ERR_EAR_SIGNATURE" "$T/c8.err" || fail "untrusted EAR issuer not named"
 echo "attested_session: ok"

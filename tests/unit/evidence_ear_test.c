@@ -153,6 +153,7 @@ static void passport_accepted(fixture *f, int json)
     assert_string_equal(atea_appraisal_find_claim(a, "ear", "sim.platform")->str, "sim");
     /* the relying party learns that a simulator, not a real TEE, backs the result */
     assert_int_equal(atea_appraisal_find_claim(a, "ear", "simulated")->i, 1);
+    assert_true(atea_appraisal_is_simulated(a)); /* a sim-backed EAR warns like sim evidence */
     assert_true(atea_appraisal_has_reason(a, ATEA_ERR_SIMULATED_TEE));
     atea_appraisal_free(a);
     atea_buf_free(&cmw);

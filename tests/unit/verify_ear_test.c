@@ -22,6 +22,7 @@ static void round_trip(fixture *f, EVP_PKEY *key, const char *alg)
     assert_int_equal(nonce->bytes.len, f->binding.binder_len);
     assert_memory_equal(nonce->bytes.data, f->binding.binder, f->binding.binder_len);
     assert_null(atea_appraisal_find_claim(a, "ear", "simulated"));
+    assert_false(atea_appraisal_is_simulated(a));
     atea_appraisal_free(a);
     atea_buf_free(&jwt);
 }
