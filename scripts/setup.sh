@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="
-  build-essential cmake ninja-build pkg-config clang llvm libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang llvm libclang-rt-14-dev clang-format git
   libssl-dev openssl
   libjansson-dev
   libcmocka-dev valgrind
