@@ -90,7 +90,8 @@ typedef struct atea_tpm_attester_opts {
     atea_tpm_ak_alg ak_alg;
     /* 0: create the AK as a primary key in the endorsement hierarchy (deterministic for a given
      * TPM and template: the same AK every time). Otherwise the persistent handle
-     * (0x81000000-0x81ffffff) of an existing restricted signing key, used with an empty auth value. */
+     * (0x81000000-0x81ffffff) of an existing restricted signing key, used with an empty auth value.
+     */
     uint32_t ak_handle;
     /* 1: attest() writes the CMW as JSON (RFC 9999 §3.3 json-collection); 0: CBOR. */
     int cmw_json;
