@@ -285,7 +285,9 @@ static inline void sb_pull(sb_side *side, uint8_t *buf, size_t cap)
         size_t off = 0;
         while (off < n) {
             size_t consumed = 0;
-            atea_err err = atea_session_feed(side->s, buf + off, n - off, &consumed, SB_NOW_MS);
+            /* borrow: every event is taken before buf is reused (session.h) */
+            atea_err err =
+                atea_session_feed_borrow(side->s, buf + off, n - off, &consumed, SB_NOW_MS);
             if (err != ATEA_OK) {
                 fprintf(stderr, "bench: %s session: %s: %s\n", side->name, atea_err_name(err),
                         atea_session_last_error_detail(side->s));

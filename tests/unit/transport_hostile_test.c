@@ -318,8 +318,9 @@ static void test_bad_frames(void **state)
          ATEA_REASON_UNKNOWN_FRAME},
         {"type 0", {0x00, 0, 0, 0}, 4, 1, ATEA_ERR_FRAME_UNKNOWN_TYPE, ATEA_REASON_UNKNOWN_FRAME},
         /* refused from the header alone: no body is ever sent */
-        {"DATA of 16385 bytes",
-         {ATEA_FRAME_DATA, 0x00, 0x40, 0x01},
+        {"DATA of ATEA_FRAME_MAX_DATA + 1 bytes",
+         {ATEA_FRAME_DATA, (uint8_t)((ATEA_FRAME_MAX_DATA + 1) >> 16),
+          (uint8_t)((ATEA_FRAME_MAX_DATA + 1) >> 8), (uint8_t)(ATEA_FRAME_MAX_DATA + 1)},
          4,
          1,
          ATEA_ERR_FRAME_TOO_LARGE,
