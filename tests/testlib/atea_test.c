@@ -39,6 +39,11 @@ const char *atea_test_shared_path(const char *rel)
     return path;
 }
 
+atea_slice atea_test_slice(const atea_buf *b)
+{
+    return (atea_slice){b->data, b->len};
+}
+
 atea_buf atea_test_read_file(const char *path)
 {
     atea_buf b = {0};

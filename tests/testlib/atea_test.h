@@ -44,6 +44,9 @@ const char *atea_test_shared_path(const char *rel);
 /* Read a whole file into buf; aborts the test if it cannot. */
 atea_buf atea_test_read_file(const char *path);
 
+/* The bytes of b, as a slice (not a copy). */
+atea_slice atea_test_slice(const atea_buf *b);
+
 /* Deterministic RNG for tests and fuzz targets: a counter-mode stream from a seed. */
 typedef struct atea_test_rng {
     uint64_t state;

@@ -261,3 +261,20 @@ void atea_test_identities_dispose(atea_test_identities *set)
         set->by_type[i] = NULL;
     }
 }
+
+int atea_test_identities_state_new(void **state, size_t state_size)
+{
+    assert_true(state_size >= sizeof(atea_test_identities));
+    void *fixture = calloc(1, state_size);
+    assert_non_null(fixture);
+    *state = fixture;
+    return 0;
+}
+
+int atea_test_identities_state_free(void **state)
+{
+    atea_test_identities_dispose(*state);
+    free(*state);
+    *state = NULL;
+    return 0;
+}

@@ -10,6 +10,7 @@
 #ifndef ATEA_TEST_CERTS_H
 #define ATEA_TEST_CERTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/evp.h>
@@ -68,5 +69,11 @@ typedef struct atea_test_identities {
 const atea_test_identity *atea_test_identities_get(atea_test_identities *set,
                                                    atea_test_keytype type);
 void atea_test_identities_dispose(atea_test_identities *set);
+
+/* cmocka group setup and teardown for a test whose state starts with an atea_test_identities
+ * set (its first member, so a pointer to the state points to the set: C17 6.7.2.1): _new gives
+ * *state a zeroed allocation of state_size bytes; _free disposes of the set and frees the state. */
+int atea_test_identities_state_new(void **state, size_t state_size);
+int atea_test_identities_state_free(void **state);
 
 #endif

@@ -8,8 +8,10 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include "atea_test.h"
 #include "core/check.h"
 #include "core/wr.h"
+#include "ea/ea_internal.h"
 
 static const char *md_name(atea_hash hash)
 {
@@ -242,4 +244,11 @@ void atea_test_ea_cred_init(atea_test_ea_cred *c, const atea_test_identity *id, 
     c->cred.n_chain = with_ca ? 2 : 1;
     c->cred.key = id->key;
     c->cred.cmw = (atea_slice){cmw, cmw_len};
+}
+
+atea_slice atea_test_ea_req_context(const atea_buf *req)
+{
+    atea_ea_req r;
+    EXPECT_OK(atea_ea_req_parse(req->data, req->len, &r));
+    return r.context;
 }

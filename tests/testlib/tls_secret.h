@@ -77,4 +77,8 @@ typedef struct atea_test_ea_cred {
 void atea_test_ea_cred_init(atea_test_ea_cred *c, const atea_test_identity *id, int with_ca,
                             const uint8_t *cmw, size_t cmw_len);
 
+/* The certificate_request_context of an encoded request; aborts the test if it does not parse.
+ * A slice of req. */
+atea_slice atea_test_ea_req_context(const atea_buf *req);
+
 #endif

@@ -2,6 +2,7 @@
  * The ea layer's caps, each at the cap and one over (style.md P8): message size (built and
  * received), certificates per authenticator (built and received), contexts per connection.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,37 +16,17 @@ typedef struct fixture {
     atea_test_identities set;
 } fixture;
 
+/* The identities are the state's first member (atea_test_identities_state_free disposes them). */
+_Static_assert(offsetof(fixture, set) == 0, "the identities come first");
+
 static int group_setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    *state = f;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    fixture *f = *state;
-    atea_test_identities_dispose(&f->set);
-    free(f);
-    return 0;
+    return atea_test_identities_state_new(state, sizeof(fixture));
 }
 
 static const atea_test_identity *ed25519(fixture *f)
 {
     return atea_test_identities_get(&f->set, ATEA_TEST_KEY_ED25519);
-}
-
-static atea_slice slice_of(const atea_buf *b)
-{
-    return (atea_slice){b->data, b->len};
-}
-
-static atea_slice context_of(const atea_buf *req)
-{
-    atea_ea_req r;
-    EXPECT_OK(atea_ea_req_parse(req->data, req->len, &r));
-    return r.context;
 }
 
 static void test_message_size_cap(void **state)
@@ -121,8 +102,9 @@ static void test_certificate_count_cap(void **state)
                ATEA_ERR_EA_TOO_MANY_CERTS);
     atea_ea_keys keys;
     EXPECT_OK(atea_ea_keys_derive(&c.client_tls, ATEA_TLS_CLIENT, &keys));
-    atea_ea_build b = {&keys, slice_of(&req), context_of(&req), three,
-                       3,     id->key,        0x0807,           ATEA_DEFAULT_EA_MAX_MESSAGE};
+    atea_ea_build b = {
+        &keys,  atea_test_slice(&req),      atea_test_ea_req_context(&req), three, 3, id->key,
+        0x0807, ATEA_DEFAULT_EA_MAX_MESSAGE};
     EXPECT_OK(atea_ea_build_authenticator(&b, &out));
     EXPECT_ERR(atea_ea_validate(c.server, NULL, out.data, out.len, &vid),
                ATEA_ERR_EA_TOO_MANY_CERTS);
@@ -156,5 +138,5 @@ int main(void)
         cmocka_unit_test(test_certificate_count_cap),
         cmocka_unit_test(test_context_count_cap),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, atea_test_identities_state_free);
 }

@@ -5,6 +5,7 @@
  * malformation is refused with ATEA_ERR_EA_BAD_CERT; the key check gives EVP_PKEY_eq's answer,
  * also when the certificate encodes the key differently from the key object (compressed point).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,25 +24,12 @@ typedef struct fixture {
     atea_test_identities set;
 } fixture;
 
+/* The identities are the state's first member (atea_test_identities_state_free disposes them). */
+_Static_assert(offsetof(fixture, set) == 0, "the identities come first");
+
 static int group_setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    *state = f;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    fixture *f = *state;
-    atea_test_identities_dispose(&f->set);
-    free(f);
-    return 0;
-}
-
-static atea_slice der_of(const atea_buf *b)
-{
-    return (atea_slice){b->data, b->len};
+    return atea_test_identities_state_new(state, sizeof(fixture));
 }
 
 /* The walk finds exactly the bytes OpenSSL encodes for the decoded certificate's key. */
@@ -51,7 +39,7 @@ static void expect_spki_as_openssl(const atea_buf *der, X509 *cert)
     unsigned char *expected = NULL;
     int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &expected);
     assert_true(len > 0);
-    EXPECT_OK(atea_ea_cert_spki(der_of(der), 0, &spki));
+    EXPECT_OK(atea_ea_cert_spki(atea_test_slice(der), 0, &spki));
     assert_int_equal(spki.len, (size_t)len);
     assert_memory_equal(spki.data, expected, (size_t)len);
     /* It is a slice of the certificate, not a copy. */
@@ -122,15 +110,16 @@ static void test_key_match(void **state)
     const atea_test_identity *ed = atea_test_identities_get(&f->set, ATEA_TEST_KEY_ED25519);
     EVP_PKEY *other_p256 = keygen("EC", "P-256");
     EVP_PKEY *other_ed = keygen("ED25519", NULL);
-    EXPECT_OK(atea_ea_key_matches_cert(p256->key, der_of(&p256->leaf_der)));
-    EXPECT_OK(atea_ea_key_matches_cert(ed->key, der_of(&ed->leaf_der)));
+    EXPECT_OK(atea_ea_key_matches_cert(p256->key, atea_test_slice(&p256->leaf_der)));
+    EXPECT_OK(atea_ea_key_matches_cert(ed->key, atea_test_slice(&ed->leaf_der)));
     /* Another type, another key of the same type, the issuer's key. */
-    EXPECT_ERR(atea_ea_key_matches_cert(ed->key, der_of(&p256->leaf_der)),
+    EXPECT_ERR(atea_ea_key_matches_cert(ed->key, atea_test_slice(&p256->leaf_der)),
                ATEA_ERR_EA_KEY_MISMATCH);
-    EXPECT_ERR(atea_ea_key_matches_cert(other_p256, der_of(&p256->leaf_der)),
+    EXPECT_ERR(atea_ea_key_matches_cert(other_p256, atea_test_slice(&p256->leaf_der)),
                ATEA_ERR_EA_KEY_MISMATCH);
-    EXPECT_ERR(atea_ea_key_matches_cert(other_ed, der_of(&ed->leaf_der)), ATEA_ERR_EA_KEY_MISMATCH);
-    EXPECT_ERR(atea_ea_key_matches_cert(p256->ca_key, der_of(&p256->leaf_der)),
+    EXPECT_ERR(atea_ea_key_matches_cert(other_ed, atea_test_slice(&ed->leaf_der)),
+               ATEA_ERR_EA_KEY_MISMATCH);
+    EXPECT_ERR(atea_ea_key_matches_cert(p256->ca_key, atea_test_slice(&p256->leaf_der)),
                ATEA_ERR_EA_KEY_MISMATCH);
     EXPECT_ERR(atea_ea_key_matches_cert(p256->key, (atea_slice){NULL, 0}), ATEA_ERR_EA_BAD_CERT);
     EVP_PKEY_free(other_p256);
@@ -168,10 +157,10 @@ static void test_key_match_other_encoding(void **state)
     char *pem = compressed_pem(key);
     atea_test_identity *leaf = atea_test_identity_issue(ATEA_TEST_KEY_P256, pem, p256);
     atea_slice spki = {0};
-    EXPECT_OK(atea_ea_cert_spki(der_of(&leaf->leaf_der), 0, &spki));
+    EXPECT_OK(atea_ea_cert_spki(atea_test_slice(&leaf->leaf_der), 0, &spki));
     assert_int_equal(spki.len, 59); /* 91 with the 65-byte uncompressed point */
-    EXPECT_OK(atea_ea_key_matches_cert(key, der_of(&leaf->leaf_der)));
-    EXPECT_ERR(atea_ea_key_matches_cert(p256->key, der_of(&leaf->leaf_der)),
+    EXPECT_OK(atea_ea_key_matches_cert(key, atea_test_slice(&leaf->leaf_der)));
+    EXPECT_ERR(atea_ea_key_matches_cert(p256->key, atea_test_slice(&leaf->leaf_der)),
                ATEA_ERR_EA_KEY_MISMATCH);
     atea_test_identity_free(leaf);
     free(pem);
@@ -186,5 +175,5 @@ int main(void)
         cmocka_unit_test(test_key_match),
         cmocka_unit_test(test_key_match_other_encoding),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, atea_test_identities_state_free);
 }

@@ -4,6 +4,7 @@
  * both ends share one exporter_master_secret, as the two ends of a TLS connection do.
  * Authenticators that break a rule are forged with the internal builder, which checks nothing.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,20 +25,12 @@ typedef struct fixture {
     atea_test_ea_conn c;
 } fixture;
 
+/* The identities are the state's first member (atea_test_identities_state_free disposes them). */
+_Static_assert(offsetof(fixture, set) == 0, "the identities come first");
+
 static int group_setup(void **state)
 {
-    fixture *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    *state = f;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    fixture *f = *state;
-    atea_test_identities_dispose(&f->set);
-    free(f);
-    return 0;
+    return atea_test_identities_state_new(state, sizeof(fixture));
 }
 
 /* A fresh connection per test. */
@@ -73,18 +66,6 @@ static atea_buf server_request(fixture *f, int want_cmw)
     return req;
 }
 
-static atea_slice slice_of(const atea_buf *b)
-{
-    return (atea_slice){b->data, b->len};
-}
-
-static atea_slice context_of(const atea_buf *req)
-{
-    atea_ea_req r;
-    EXPECT_OK(atea_ea_req_parse(req->data, req->len, &r));
-    return r.context;
-}
-
 /* An authenticator built with `sender`'s labels, checking nothing. */
 static atea_buf forge(fixture *f, atea_tls_role sender, const atea_buf *req, atea_slice ctx,
                       const atea_ea_cert_in *certs, size_t n, EVP_PKEY *key, uint16_t scheme)
@@ -94,7 +75,7 @@ static atea_buf forge(fixture *f, atea_tls_role sender, const atea_buf *req, ate
     atea_ea_build b = {0};
     EXPECT_OK(atea_ea_keys_derive(&f->c.server_tls, sender, &keys));
     b.keys = &keys;
-    b.request = req != NULL ? slice_of(req) : (atea_slice){NULL, 0};
+    b.request = req != NULL ? atea_test_slice(req) : (atea_slice){NULL, 0};
     b.context = ctx;
     b.certs = certs;
     b.n_certs = n;
@@ -111,7 +92,7 @@ static atea_buf forge_client(fixture *f, const atea_buf *req, const atea_test_id
                              const atea_ea_ext *exts, size_t n_exts, uint16_t scheme)
 {
     atea_ea_cert_in cert = {{id->leaf_der.data, id->leaf_der.len}, exts, n_exts};
-    return forge(f, ATEA_TLS_CLIENT, req, context_of(req), &cert, 1, id->key, scheme);
+    return forge(f, ATEA_TLS_CLIENT, req, atea_test_ea_req_context(req), &cert, 1, id->key, scheme);
 }
 
 static atea_err validate(fixture *f, atea_ea *ea, const atea_buf *req, const atea_buf *auth)
@@ -125,6 +106,23 @@ static atea_err validate(fixture *f, atea_ea *ea, const atea_buf *req, const ate
     (void)f;
     atea_err err = atea_ea_validate(ea, &vp, auth->data, auth->len, &id);
     atea_ea_identity_dispose(&id);
+    return err;
+}
+
+/* The client's answer to a fresh server request, forged with one certificate and a P-256 key
+ * (ecdsa_secp256r1_sha256), validated by the server against trust (NULL: no PKIX check). */
+static atea_err validate_p256_answer(fixture *f, const atea_ea_cert_in *cert, EVP_PKEY *key,
+                                     X509_STORE *trust)
+{
+    atea_buf req = server_request(f, 0);
+    atea_buf auth =
+        forge(f, ATEA_TLS_CLIENT, &req, atea_test_ea_req_context(&req), cert, 1, key, 0x0403);
+    atea_ea_validate_params vp = {.trust = trust};
+    atea_ea_identity vid;
+    atea_err err = atea_ea_validate(f->c.server, &vp, auth.data, auth.len, &vid);
+    atea_ea_identity_dispose(&vid);
+    atea_buf_free(&auth);
+    atea_buf_free(&req);
     return err;
 }
 
@@ -278,7 +276,7 @@ static void test_reused_context(void **state)
     uint8_t buf[128];
     atea_wr wr;
     atea_wr_init_fixed(&wr, buf, sizeof(buf));
-    EXPECT_OK(atea_ea_req_write(&wr, 17, context_of(&sreq), sigalgs, 1, NULL, 0));
+    EXPECT_OK(atea_ea_req_write(&wr, 17, atea_test_ea_req_context(&sreq), sigalgs, 1, NULL, 0));
     EXPECT_ERR(atea_ea_refuse(f->c.server, atea_wr_data(&wr), atea_wr_len(&wr), &out),
                ATEA_ERR_EA_CONTEXT_REUSED);
     /* A second, different request of the peer with the context of its first. */
@@ -287,7 +285,7 @@ static void test_reused_context(void **state)
     EXPECT_OK(atea_ea_refuse(f->c.server, creq.data, creq.len, &out));
     atea_buf_free(&out);
     atea_wr_init_fixed(&wr, buf, sizeof(buf));
-    EXPECT_OK(atea_ea_req_write(&wr, 17, context_of(&creq), sigalgs, 1, NULL, 0));
+    EXPECT_OK(atea_ea_req_write(&wr, 17, atea_test_ea_req_context(&creq), sigalgs, 1, NULL, 0));
     EXPECT_ERR(atea_ea_refuse(f->c.server, atea_wr_data(&wr), atea_wr_len(&wr), &out),
                ATEA_ERR_EA_CONTEXT_REUSED);
     /* A spontaneous server authenticator with the context of a request the client received. */
@@ -295,8 +293,8 @@ static void test_reused_context(void **state)
     atea_test_ea_cred_init(&cred, ed25519(f), 0, NULL, 0);
     EXPECT_OK(atea_ea_refuse(f->c.client, sreq.data, sreq.len, &out));
     atea_buf_free(&out);
-    atea_buf spont =
-        forge(f, ATEA_TLS_SERVER, NULL, context_of(&sreq), cred.chain, 1, ed25519(f)->key, 0x0807);
+    atea_buf spont = forge(f, ATEA_TLS_SERVER, NULL, atea_test_ea_req_context(&sreq), cred.chain, 1,
+                           ed25519(f)->key, 0x0807);
     EXPECT_ERR(validate(f, f->c.client, NULL, &spont), ATEA_ERR_EA_CONTEXT_REUSED);
     /* An rng that repeats itself cannot make a second request. */
     f->c.server_rng.repeat = 1;
@@ -382,7 +380,8 @@ static void test_cmw_placement_and_form(void **state)
     /* In the second entry (the CA's). */
     atea_ea_cert_in two[2] = {{{id->leaf_der.data, id->leaf_der.len}, NULL, 0},
                               {{id->ca_der.data, id->ca_der.len}, &cmw, 1}};
-    atea_buf auth = forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), two, 2, id->key, 0x0807);
+    atea_buf auth =
+        forge(f, ATEA_TLS_CLIENT, &req, atea_test_ea_req_context(&req), two, 2, id->key, 0x0807);
     EXPECT_ERR(validate(f, f->c.server, NULL, &auth), ATEA_ERR_EA_CMW_NOT_FIRST);
     atea_buf_free(&auth);
     /* Inner length disagrees with the extension; inner length 0 (cmw_data<1..>). */
@@ -530,14 +529,16 @@ static void test_wrong_labels(void **state)
     const atea_test_identity *id = ed25519(f);
     atea_ea_cert_in cert = {{id->leaf_der.data, id->leaf_der.len}, NULL, 0};
     /* The client's authenticator built with the server's labels. */
-    atea_buf auth = forge(f, ATEA_TLS_SERVER, &req, context_of(&req), &cert, 1, id->key, 0x0807);
+    atea_buf auth =
+        forge(f, ATEA_TLS_SERVER, &req, atea_test_ea_req_context(&req), &cert, 1, id->key, 0x0807);
     EXPECT_ERR(validate(f, f->c.server, NULL, &auth), ATEA_ERR_EA_BAD_SIGNATURE);
     atea_buf_free(&auth);
     /* The empty authenticator with the server's labels. */
     atea_ea_keys keys;
     atea_buf empty = {0};
     EXPECT_OK(atea_ea_keys_derive(&f->c.server_tls, ATEA_TLS_SERVER, &keys));
-    EXPECT_OK(atea_ea_build_empty(&keys, slice_of(&req), context_of(&req), &empty));
+    EXPECT_OK(
+        atea_ea_build_empty(&keys, atea_test_slice(&req), atea_test_ea_req_context(&req), &empty));
     EXPECT_ERR(validate(f, f->c.server, NULL, &empty), ATEA_ERR_EA_BAD_FINISHED);
     EXPECT_ERR(validate(f, f->c.server, &req, &empty), ATEA_ERR_EA_BAD_FINISHED);
     atea_ea_keys_wipe(&keys);
@@ -618,8 +619,8 @@ static void test_empty_list_with_cert_verify(void **state)
 {
     fixture *f = *state;
     atea_buf req = server_request(f, 0);
-    atea_buf auth =
-        forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), NULL, 0, ed25519(f)->key, 0x0807);
+    atea_buf auth = forge(f, ATEA_TLS_CLIENT, &req, atea_test_ea_req_context(&req), NULL, 0,
+                          ed25519(f)->key, 0x0807);
     EXPECT_ERR(validate(f, f->c.server, NULL, &auth), ATEA_ERR_EA_EMPTY_CERT_LIST);
     atea_test_ea_cred cred;
     atea_buf out = {0};
@@ -637,8 +638,8 @@ static void test_bad_certificate_and_key_mismatch(void **state)
     atea_buf req = server_request(f, 0);
     static const uint8_t not_a_cert[] = {0x30, 0x00};
     atea_ea_cert_in cert = {{not_a_cert, sizeof(not_a_cert)}, NULL, 0};
-    atea_buf auth =
-        forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), &cert, 1, ed25519(f)->key, 0x0807);
+    atea_buf auth = forge(f, ATEA_TLS_CLIENT, &req, atea_test_ea_req_context(&req), &cert, 1,
+                          ed25519(f)->key, 0x0807);
     EXPECT_ERR(validate(f, f->c.server, NULL, &auth), ATEA_ERR_EA_BAD_CERT);
     /* The signing key must be the leaf's. */
     atea_test_ea_cred cred;
@@ -699,8 +700,9 @@ static void test_rsa_key_too_small_for_scheme(void **state)
     atea_ea_keys keys;
     atea_buf out = {0};
     EXPECT_OK(atea_ea_keys_derive(&f->c.client_tls, ATEA_TLS_CLIENT, &keys));
-    atea_ea_build b = {&keys, slice_of(&req), context_of(&req),           &entry, 1,
-                       key,   0x0806,         ATEA_DEFAULT_EA_MAX_MESSAGE};
+    atea_ea_build b = {
+        &keys,  atea_test_slice(&req),      atea_test_ea_req_context(&req), &entry, 1, key,
+        0x0806, ATEA_DEFAULT_EA_MAX_MESSAGE};
     EXPECT_ERR(atea_ea_build_authenticator(&b, &out), ATEA_ERR_EA_SCHEME_KEY_MISMATCH);
     assert_null(out.data);
     /* Choosing skips it: the first offered scheme this key can sign. */
@@ -743,28 +745,13 @@ static void test_leaf_key_not_a_point(void **state)
     X509_STORE *trust = X509_STORE_new();
     assert_int_equal(X509_STORE_add_cert(trust, id->ca), 1);
     for (int pkix = 0; pkix < 2; pkix++) {
-        atea_buf req = server_request(f, 0);
-        atea_buf auth =
-            forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), &cert, 1, id->key, 0x0403);
-        atea_ea_validate_params vp = {.trust = pkix ? trust : NULL};
-        atea_ea_identity vid;
-        EXPECT_ERR(atea_ea_validate(f->c.server, &vp, auth.data, auth.len, &vid),
+        EXPECT_ERR(validate_p256_answer(f, &cert, id->key, pkix ? trust : NULL),
                    ATEA_ERR_EA_BAD_CERT);
-        atea_buf_free(&auth);
-        atea_buf_free(&req);
     }
     /* The unmodified leaf passes both ways. */
     cert.der = (atea_slice){id->leaf_der.data, id->leaf_der.len};
     for (int pkix = 0; pkix < 2; pkix++) {
-        atea_buf req = server_request(f, 0);
-        atea_buf auth =
-            forge(f, ATEA_TLS_CLIENT, &req, context_of(&req), &cert, 1, id->key, 0x0403);
-        atea_ea_validate_params vp = {.trust = pkix ? trust : NULL};
-        atea_ea_identity vid;
-        EXPECT_OK(atea_ea_validate(f->c.server, &vp, auth.data, auth.len, &vid));
-        atea_ea_identity_dispose(&vid);
-        atea_buf_free(&auth);
-        atea_buf_free(&req);
+        EXPECT_OK(validate_p256_answer(f, &cert, id->key, pkix ? trust : NULL));
     }
     X509_STORE_free(trust);
     free(der);
@@ -830,5 +817,5 @@ int main(void)
         T(test_chain_validation),
     };
 #undef T
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, atea_test_identities_state_free);
 }
