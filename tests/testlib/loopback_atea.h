@@ -24,7 +24,9 @@
 
 #include <openssl/ssl.h>
 
+#include "atea/binder.h"
 #include "atea/conn.h"
+#include "atea/frame.h"
 #include "atea/ossl.h"
 #include "atea/policy.h"
 #include "atea/session.h"
@@ -350,6 +352,37 @@ static inline void *la_end_run(void *arg)
     atea_conn_free(c);
     close(e->fd);
     return NULL;
+}
+
+/* ------------------------------------------------------------------ the raw (attacker's) end */
+
+/* Receive one frame on a raw end and check its type; aborts the test otherwise. */
+static inline atea_buf la_expect_frame(lb_raw *raw, unsigned type)
+{
+    atea_buf f = {0};
+    EXPECT_OK(lb_raw_recv_frame(raw, LB_TIMEOUT_MS, &f));
+    if (lb_frame_type(&f) != type) {
+        fail_msg("expected a %s frame, got %s", atea_frame_type_name(type),
+                 atea_frame_type_name(lb_frame_type(&f)));
+    }
+    return f;
+}
+
+/* Send the HELLO a genuine end with the default profile sends, offering `roles`. */
+static inline void la_send_hello(lb_raw *raw, uint8_t roles)
+{
+    atea_hello h;
+    uint8_t body[ATEA_FRAME_MAX_HELLO];
+    size_t n = 0;
+    memset(&h, 0, sizeof(h));
+    h.version = ATEA_FRAME_VERSION;
+    h.roles = roles;
+    h.cmw_formats = ATEA_CMW_FORMAT_CBOR | ATEA_CMW_FORMAT_JSON;
+    snprintf(h.label, sizeof(h.label), "%s", ATEA_DEFAULT_BINDER_LABEL);
+    h.layout = ATEA_BINDER_LAYOUT_CONCAT;
+    h.cmw_ext = ATEA_DEFAULT_CMW_EXT;
+    EXPECT_OK(atea_hello_encode(&h, body, sizeof(body), &n));
+    EXPECT_OK(lb_raw_send_frame(raw, ATEA_FRAME_HELLO, body, n, LB_TIMEOUT_MS));
 }
 
 #endif

@@ -89,24 +89,27 @@ static void attacker_accept(lb_raw *raw, SSL_CTX *ctx, int fd)
     EXPECT_OK(lb_raw_handshake(raw, ctx, fd, 1, LB_TIMEOUT_MS, NULL));
 }
 
+/* A genuine relying-party client (reading; contexts from rng, NULL: the default) running in
+ * thread t, connected to the attacker's raw TLS server end, whose handshake completes here. */
+static void victim_client_start(la_env *env, la_end *client, atea_rng_fn rng, lb_thread *t,
+                                lb_raw *attacker, SSL_CTX *attacker_ctx)
+{
+    int cfd = -1;
+    int afd = -1;
+    EXPECT_OK(lb_tcp_pair(&cfd, &afd));
+    la_end_init(client, env, 0, ATEA_SESSION_RELYING_PARTY, cfd);
+    client->copts.session.rng = rng;
+    client->read = 1;
+    lb_thread_start(t, la_end_run, client);
+    attacker_accept(attacker, attacker_ctx, afd);
+}
+
 static SSL_CTX *attacker_ctx(int is_server, const atea_test_identity *id)
 {
     lb_ctx_opts o = {.id = id};
     SSL_CTX *ctx = lb_ctx_new(is_server, &o);
     assert_non_null(ctx);
     return ctx;
-}
-
-/* Receive one frame and check its type. */
-static atea_buf expect_frame(lb_raw *raw, unsigned type)
-{
-    atea_buf f = {0};
-    EXPECT_OK(lb_raw_recv_frame(raw, LB_TIMEOUT_MS, &f));
-    if (lb_frame_type(&f) != type) {
-        fail_msg("expected a %s frame, got %s", atea_frame_type_name(type),
-                 atea_frame_type_name(lb_frame_type(&f)));
-    }
-    return f;
 }
 
 static atea_err same_context_rng(void *user, uint8_t *out, size_t len)
@@ -140,8 +143,6 @@ static void replay(int same_context)
     la_end client_b;
     lb_thread tb = {0};
     lb_raw fake = {0};
-    int cfd = -1;
-    int ffd = -1;
     atea_rng_fn rng = same_context ? same_context_rng : NULL;
     la_env_init(&env, 0);
     atea_test_identity *attacker_tls = atea_test_identity_new(ATEA_TEST_KEY_P256);
@@ -151,15 +152,10 @@ static void replay(int same_context)
     const atea_buf *hello_a = &client_a.first_in[ATEA_FRAME_HELLO];
     const atea_buf *auth_a = &client_a.first_in[ATEA_FRAME_AUTHENTICATOR];
 
-    EXPECT_OK(lb_tcp_pair(&cfd, &ffd));
-    la_end_init(&client_b, &env, 0, ATEA_SESSION_RELYING_PARTY, cfd);
-    client_b.copts.session.rng = rng;
-    client_b.read = 1;
-    lb_thread_start(&tb, la_end_run, &client_b);
-    attacker_accept(&fake, fake_ctx, ffd);
-    atea_buf hello_b = expect_frame(&fake, ATEA_FRAME_HELLO);
+    victim_client_start(&env, &client_b, rng, &tb, &fake, fake_ctx);
+    atea_buf hello_b = la_expect_frame(&fake, ATEA_FRAME_HELLO);
     EXPECT_OK(lb_raw_send(&fake, hello_a->data, hello_a->len, LB_TIMEOUT_MS));
-    atea_buf request_b = expect_frame(&fake, ATEA_FRAME_REQUEST);
+    atea_buf request_b = la_expect_frame(&fake, ATEA_FRAME_REQUEST);
     EXPECT_OK(lb_raw_send(&fake, auth_a->data, auth_a->len, LB_TIMEOUT_MS));
     EXPECT_OK(
         lb_raw_send_frame(&fake, ATEA_FRAME_DATA, (const uint8_t *)"replayed", 8, LB_TIMEOUT_MS));
@@ -247,8 +243,8 @@ static void replay_to_server(int same_context)
     const atea_buf *hello_a = &server_a.first_in[ATEA_FRAME_HELLO];
     const atea_buf *auth_a = &server_a.first_in[ATEA_FRAME_AUTHENTICATOR];
     EXPECT_OK(lb_raw_send(&fake, hello_a->data, hello_a->len, LB_TIMEOUT_MS));
-    atea_buf hello_b = expect_frame(&fake, ATEA_FRAME_HELLO);
-    atea_buf request_b = expect_frame(&fake, ATEA_FRAME_REQUEST);
+    atea_buf hello_b = la_expect_frame(&fake, ATEA_FRAME_HELLO);
+    atea_buf request_b = la_expect_frame(&fake, ATEA_FRAME_REQUEST);
     EXPECT_OK(lb_raw_send(&fake, auth_a->data, auth_a->len, LB_TIMEOUT_MS));
     EXPECT_OK(
         lb_raw_send_frame(&fake, ATEA_FRAME_DATA, (const uint8_t *)"replayed", 8, LB_TIMEOUT_MS));
@@ -334,7 +330,7 @@ static void test_relay_forwarding_mitm(void **state)
     for (size_t i = 0; i < sizeof(script) / sizeof(script[0]); i++) {
         lb_raw *from = script[i].from_client ? &m_client_side : &m_server_side;
         lb_raw *to = script[i].from_client ? &m_server_side : &m_client_side;
-        atea_buf f = expect_frame(from, script[i].type);
+        atea_buf f = la_expect_frame(from, script[i].type);
         EXPECT_OK(lb_raw_send(to, f.data, f.len, LB_TIMEOUT_MS));
         atea_buf_free(&f);
     }
@@ -392,23 +388,6 @@ static atea_err relay_capture(void *user, const uint8_t *cmw, size_t len,
     return err != ATEA_OK ? err : la_appraise(&leg->end, cmw, len, expected, out);
 }
 
-/* The HELLO of an attester with the default profile (what M shows the client). */
-static void send_attester_hello(lb_raw *raw, uint8_t roles)
-{
-    atea_hello h;
-    uint8_t body[ATEA_FRAME_MAX_HELLO];
-    size_t n = 0;
-    memset(&h, 0, sizeof(h));
-    h.version = ATEA_FRAME_VERSION;
-    h.roles = roles;
-    h.cmw_formats = ATEA_CMW_FORMAT_CBOR | ATEA_CMW_FORMAT_JSON;
-    snprintf(h.label, sizeof(h.label), "%s", ATEA_DEFAULT_BINDER_LABEL);
-    h.layout = ATEA_BINDER_LAYOUT_CONCAT;
-    h.cmw_ext = ATEA_DEFAULT_CMW_EXT;
-    EXPECT_OK(atea_hello_encode(&h, body, sizeof(body), &n));
-    EXPECT_OK(lb_raw_send_frame(raw, ATEA_FRAME_HELLO, body, n, LB_TIMEOUT_MS));
-}
-
 static void test_relay_rewrapped_evidence(void **state)
 {
     (void)state;
@@ -420,8 +399,6 @@ static void test_relay_rewrapped_evidence(void **state)
     lb_thread ts = {0};
     lb_thread tm = {0};
     lb_raw m = {0};
-    int cfd = -1;
-    int mfd = -1;
     int m2fd = -1;
     int sfd = -1;
     la_env_init(&env, 0);
@@ -429,14 +406,10 @@ static void test_relay_rewrapped_evidence(void **state)
     atea_test_identity *m_leaf = atea_test_identity_new(ATEA_TEST_KEY_P256);
     SSL_CTX *m_ctx = attacker_ctx(1, m_tls);
 
-    EXPECT_OK(lb_tcp_pair(&cfd, &mfd));
-    la_end_init(&client, &env, 0, ATEA_SESSION_RELYING_PARTY, cfd);
-    client.read = 1;
-    lb_thread_start(&tc, la_end_run, &client);
-    attacker_accept(&m, m_ctx, mfd);
-    atea_buf hello = expect_frame(&m, ATEA_FRAME_HELLO);
-    send_attester_hello(&m, ATEA_ROLE_ATTEST);
-    atea_buf request = expect_frame(&m, ATEA_FRAME_REQUEST);
+    victim_client_start(&env, &client, NULL, &tc, &m, m_ctx);
+    atea_buf hello = la_expect_frame(&m, ATEA_FRAME_HELLO);
+    la_send_hello(&m, ATEA_ROLE_ATTEST);
+    atea_buf request = la_expect_frame(&m, ATEA_FRAME_REQUEST);
     atea_slice req = lb_frame_body(&request);
     EXPECT_OK(atea_ea_get_context(req.data, req.len, leg.context, &leg.context_len));
     assert_int_equal(leg.context_len, 32); /* profile.md §3: 32 random bytes */

@@ -67,39 +67,12 @@ static void duel_dispose(duel *d)
     la_env_dispose(&d->env);
 }
 
-static atea_buf expect_frame(lb_raw *raw, unsigned type)
-{
-    atea_buf f = {0};
-    EXPECT_OK(lb_raw_recv_frame(raw, LB_TIMEOUT_MS, &f));
-    if (lb_frame_type(&f) != type) {
-        fail_msg("expected a %s frame, got %s", atea_frame_type_name(type),
-                 atea_frame_type_name(lb_frame_type(&f)));
-    }
-    return f;
-}
-
-static void send_hello(lb_raw *raw, uint8_t roles)
-{
-    atea_hello h;
-    uint8_t body[ATEA_FRAME_MAX_HELLO];
-    size_t n = 0;
-    memset(&h, 0, sizeof(h));
-    h.version = ATEA_FRAME_VERSION;
-    h.roles = roles;
-    h.cmw_formats = ATEA_CMW_FORMAT_CBOR | ATEA_CMW_FORMAT_JSON;
-    snprintf(h.label, sizeof(h.label), "%s", ATEA_DEFAULT_BINDER_LABEL);
-    h.layout = ATEA_BINDER_LAYOUT_CONCAT;
-    h.cmw_ext = ATEA_DEFAULT_CMW_EXT;
-    EXPECT_OK(atea_hello_encode(&h, body, sizeof(body), &n));
-    EXPECT_OK(lb_raw_send_frame(raw, ATEA_FRAME_HELLO, body, n, LB_TIMEOUT_MS));
-}
-
 /* Exchange HELLOs: the genuine end's first, then ours. */
 static void hellos(duel *d, uint8_t roles)
 {
-    atea_buf h = expect_frame(&d->raw, ATEA_FRAME_HELLO);
+    atea_buf h = la_expect_frame(&d->raw, ATEA_FRAME_HELLO);
     atea_buf_free(&h);
-    send_hello(&d->raw, roles);
+    la_send_hello(&d->raw, roles);
 }
 
 /* The genuine end failed with `code` (from the first call that saw it: attest, or the read
@@ -245,12 +218,12 @@ static void test_context_reuse(void **state)
     hellos(&d, ATEA_ROLE_VERIFY);
     atea_buf req = raw_request(&d.raw, 1);
     EXPECT_OK(lb_raw_send_frame(&d.raw, ATEA_FRAME_REQUEST, req.data, req.len, LB_TIMEOUT_MS));
-    atea_buf auth = expect_frame(&d.raw, ATEA_FRAME_AUTHENTICATOR);
+    atea_buf auth = la_expect_frame(&d.raw, ATEA_FRAME_AUTHENTICATOR);
     EXPECT_OK(atea_ea_get_context(req.data, req.len, ctx, &ctx_len));
     encode_result(ATEA_VERDICT_ATTESTED, ctx, ctx_len, body, sizeof(body), &n);
     EXPECT_OK(lb_raw_send_frame(&d.raw, ATEA_FRAME_RESULT, body, n, LB_TIMEOUT_MS));
     /* accepted: the server's data arrives */
-    atea_buf data = expect_frame(&d.raw, ATEA_FRAME_DATA);
+    atea_buf data = la_expect_frame(&d.raw, ATEA_FRAME_DATA);
     EXPECT_OK(lb_raw_send_frame(&d.raw, ATEA_FRAME_REQUEST, req.data, req.len, LB_TIMEOUT_MS));
     EXPECT_OK(lb_raw_drain(&d.raw, LB_TIMEOUT_MS, &seen));
     duel_finish(&d);
@@ -288,7 +261,7 @@ static void test_data_before_attestation(void **state)
     duel d;
     duel_start(&d, 0, ATEA_SESSION_RELYING_PARTY, NULL);
     hellos(&d, ATEA_ROLE_ATTEST);
-    atea_buf req = expect_frame(&d.raw, ATEA_FRAME_REQUEST);
+    atea_buf req = la_expect_frame(&d.raw, ATEA_FRAME_REQUEST);
     EXPECT_OK(
         lb_raw_send_frame(&d.raw, ATEA_FRAME_DATA, (const uint8_t *)"early", 5, LB_TIMEOUT_MS));
     expect_genuine_failed(&d, ATEA_ERR_SESSION_DATA_EARLY, ATEA_REASON_DATA_BEFORE_ATTESTATION, 0);
@@ -366,9 +339,9 @@ static void test_bad_frames(void **state)
         duel d;
         lb_frames_seen seen;
         duel_start(&d, 0, ATEA_SESSION_RELYING_PARTY, NULL);
-        atea_buf hello = expect_frame(&d.raw, ATEA_FRAME_HELLO);
+        atea_buf hello = la_expect_frame(&d.raw, ATEA_FRAME_HELLO);
         if (cases[i].after_hello) {
-            send_hello(&d.raw, ATEA_ROLE_ATTEST);
+            la_send_hello(&d.raw, ATEA_ROLE_ATTEST);
         }
         EXPECT_OK(lb_raw_send(&d.raw, cases[i].bytes, cases[i].len, LB_TIMEOUT_MS));
         EXPECT_OK(lb_raw_drain(&d.raw, LB_TIMEOUT_MS, &seen));
@@ -406,11 +379,11 @@ static void test_stalled_peer(void **state)
         duel d;
         duel_start(&d, 0, ATEA_SESSION_RELYING_PARTY, short_timers);
         uint64_t t0 = lb_now_ms();
-        atea_buf hello = expect_frame(&d.raw, ATEA_FRAME_HELLO);
+        atea_buf hello = la_expect_frame(&d.raw, ATEA_FRAME_HELLO);
         atea_buf req = {0};
         if (stage >= 1) {
-            send_hello(&d.raw, ATEA_ROLE_ATTEST);
-            req = expect_frame(&d.raw, ATEA_FRAME_REQUEST);
+            la_send_hello(&d.raw, ATEA_ROLE_ATTEST);
+            req = la_expect_frame(&d.raw, ATEA_FRAME_REQUEST);
         }
         if (stage == 2) {
             static const uint8_t half[] = {ATEA_FRAME_AUTHENTICATOR, 0, 1, 0, 0x0b, 0x00};
@@ -448,7 +421,7 @@ static void test_peer_closes_mid_attestation(void **state)
         duel d;
         duel_start(&d, 0, ATEA_SESSION_RELYING_PARTY, NULL);
         hellos(&d, ATEA_ROLE_ATTEST);
-        atea_buf req = expect_frame(&d.raw, ATEA_FRAME_REQUEST);
+        atea_buf req = la_expect_frame(&d.raw, ATEA_FRAME_REQUEST);
         if (cases[i].mid_frame) {
             static const uint8_t half[] = {ATEA_FRAME_AUTHENTICATOR, 0, 1, 0, 0x0b, 0x00};
             EXPECT_OK(lb_raw_send(&d.raw, half, sizeof(half), LB_TIMEOUT_MS));

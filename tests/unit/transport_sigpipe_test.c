@@ -14,22 +14,6 @@
 #include "atea/frame.h"
 #include "loopback_atea.h"
 
-static void send_hello(lb_raw *raw, uint8_t roles)
-{
-    atea_hello h;
-    uint8_t body[ATEA_FRAME_MAX_HELLO];
-    size_t n = 0;
-    memset(&h, 0, sizeof(h));
-    h.version = ATEA_FRAME_VERSION;
-    h.roles = roles;
-    h.cmw_formats = ATEA_CMW_FORMAT_CBOR | ATEA_CMW_FORMAT_JSON;
-    snprintf(h.label, sizeof(h.label), "%s", ATEA_DEFAULT_BINDER_LABEL);
-    h.layout = ATEA_BINDER_LAYOUT_CONCAT;
-    h.cmw_ext = ATEA_DEFAULT_CMW_EXT;
-    EXPECT_OK(atea_hello_encode(&h, body, sizeof(body), &n));
-    EXPECT_OK(lb_raw_send_frame(raw, ATEA_FRAME_HELLO, body, n, LB_TIMEOUT_MS));
-}
-
 /* Wait for the child at most timeout_ms; kill it if it is still running. */
 static int wait_child(pid_t pid, int timeout_ms)
 {
@@ -70,7 +54,7 @@ static void vanish(int stage, int reset)
     close(sfd);
     EXPECT_OK(lb_raw_handshake(&raw, cctx, cfd, 0, LB_TIMEOUT_MS, NULL));
     if (stage >= 1) {
-        send_hello(&raw, ATEA_ROLE_VERIFY);
+        la_send_hello(&raw, ATEA_ROLE_VERIFY);
     }
     if (stage >= 2) {
         atea_ossl_tls st;
