@@ -82,3 +82,21 @@ void atea_test_rng_fill(atea_test_rng *rng, uint8_t *out, size_t len)
         out[i] = (uint8_t)(z >> (8 * (i % 8)));
     }
 }
+
+char *atea_test_shared_file(const char *dir, const char *name)
+{
+    char rel[1024];
+    int n = snprintf(rel, sizeof(rel), "%s/%s", dir, name);
+    assert_true(n > 0 && (size_t)n < sizeof(rel));
+    char *path = strdup(atea_test_shared_path(rel));
+    assert_non_null(path);
+    return path;
+}
+
+atea_buf atea_test_read_shared(const char *dir, const char *name)
+{
+    char *path = atea_test_shared_file(dir, name);
+    atea_buf b = atea_test_read_file(path);
+    free(path);
+    return b;
+}

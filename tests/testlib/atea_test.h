@@ -44,6 +44,11 @@ const char *atea_test_shared_path(const char *rel);
 /* Read a whole file into buf; aborts the test if it cannot. */
 atea_buf atea_test_read_file(const char *path);
 
+/* A fresh copy (free it) of the path of file `name` in the shared directory's subdirectory dir
+ * (e.g. "testdata/evidence/cca"), and that file's bytes; both abort the test on failure. */
+char *atea_test_shared_file(const char *dir, const char *name);
+atea_buf atea_test_read_shared(const char *dir, const char *name);
+
 /* The bytes of b, as a slice (not a copy). */
 atea_slice atea_test_slice(const atea_buf *b);
 

@@ -16,7 +16,7 @@
 #include "core/check.h"
 #include "verify/cca_internal.h"
 
-#define CCA_DIR "testdata/evidence/cca/"
+#define CCA_DIR "testdata/evidence/cca"
 
 static const char RMM_REALM_CHALLENGE[] =
     "abababababababababababababababababababababababababababababababab"
@@ -31,19 +31,12 @@ static const char TFM_PLATFORM_CHALLENGE[] =
 
 static char *sample_path(const char *name)
 {
-    char rel[256];
-    snprintf(rel, sizeof(rel), CCA_DIR "%s", name);
-    char *p = strdup(atea_test_shared_path(rel));
-    assert_non_null(p);
-    return p;
+    return atea_test_shared_file(CCA_DIR, name);
 }
 
 static atea_buf read_sample(const char *name)
 {
-    char *p = sample_path(name);
-    atea_buf b = atea_test_read_file(p);
-    free(p);
-    return b;
+    return atea_test_read_shared(CCA_DIR, name);
 }
 
 /* Verify token bytes with a CPAK file (NULL: none) and a binder (NULL: none). */

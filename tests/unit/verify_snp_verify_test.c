@@ -13,7 +13,7 @@
 #include "core/check.h"
 #include "verify/chain.h"
 
-#define SNP_DIR "testdata/evidence/sev-snp/"
+#define SNP_DIR "testdata/evidence/sev-snp"
 #define T_2025_06_01 1748736000 /* inside every sample certificate's validity */
 #define T_2026_11_28 1795824000 /* "today": the VLEK (to 2025-12-10) has expired */
 #define T_2020_01_01 1577836800 /* before any VCEK was issued */
@@ -27,19 +27,12 @@ static const char VLEK_RD[] = "819770b7e6ea6df8dd8fd4dd146b073c0bf4f3ce5b0977eca
 
 static char *sample_path(const char *name)
 {
-    char rel[256];
-    snprintf(rel, sizeof(rel), SNP_DIR "%s", name);
-    char *p = strdup(atea_test_shared_path(rel));
-    assert_non_null(p);
-    return p;
+    return atea_test_shared_file(SNP_DIR, name);
 }
 
 static atea_buf read_sample(const char *name)
 {
-    char *p = sample_path(name);
-    atea_buf b = atea_test_read_file(p);
-    free(p);
-    return b;
+    return atea_test_read_shared(SNP_DIR, name);
 }
 
 /* One verification: report bytes, certificate files by sample name, optional table certs. */

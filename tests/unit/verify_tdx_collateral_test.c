@@ -11,54 +11,31 @@
 #include "atea/appraisal.h"
 #include "atea/tdx.h"
 #include "atea_test.h"
+#include "tdx_samples.h"
 #include "verify/tdx_internal.h"
 
-#define DIR_REL "testdata/evidence/tdx"
-#define V4_FILE DIR_REL "/tdx_prod_quote_SPR_E4.dat"
-#define V5_FILE DIR_REL "/quote_v5_sample.dat"
-#define V4_REPORTDATA                                                                              \
-    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467dac" \
-    "ead6f0c87a6d766c66f6f29f8acb281f1113"
-#define V4_MRTD                                                                                    \
-    "6363b8043668a3ad953278e10389574d326c6749fb78aa810ecd9336923db86f22fc00b8dcd404bc10d5e119d721" \
-    "5cbb"
-#define V5_REPORTDATA                                                                              \
-    "945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e094aed63060cd4a4933a4dd537ed" \
-    "1255c9c79ecb3ed82cd1b486233e31c25c3a"
-#define T_V4 1687219200LL   /* 2023-06-20T00:00:00Z */
-#define T_V5 1770681600LL   /* 2026-02-10T00:00:00Z */
 #define V4_TCB_LEVELS 2     /* UpToDate, OutOfDate */
 #define T_2034 2019686400LL /* after the v5 PCK leaf's notAfter (2033-01-27) */
 
-static const atea_tdx_collateral_files V4_FILES = {
-    .tcb_info = "sample_tcbInfo_response",
-    .qe_identity = "sample_qeIdentity_response",
-    .tcb_signing_chain = "tcb_signing_chain.pem",
-    .pck_crl = "pckcrl",
-    .root_crl = "rootcrl.der",
-};
+/* The collateral of the samples directory; only the TCB info differs between the sets. */
+#define COLLATERAL_WITH_TCB_INFO(file)                                                             \
+    {                                                                                              \
+        .tcb_info = (file), .qe_identity = "sample_qeIdentity_response",                           \
+        .tcb_signing_chain = "tcb_signing_chain.pem", .pck_crl = "pckcrl",                         \
+        .root_crl = "rootcrl.der",                                                                 \
+    }
 
-static const atea_tdx_collateral_files V5_FILES = {
-    .tcb_info = "sample_tcbinfo_response_v5",
-    .qe_identity = "sample_qeIdentity_response",
-    .tcb_signing_chain = "tcb_signing_chain.pem",
-    .pck_crl = "pckcrl",
-    .root_crl = "rootcrl.der",
-};
-
+static const atea_tdx_collateral_files V4_FILES =
+    COLLATERAL_WITH_TCB_INFO("sample_tcbInfo_response");
+static const atea_tdx_collateral_files V5_FILES =
+    COLLATERAL_WITH_TCB_INFO("sample_tcbinfo_response_v5");
 /* v4 set without its TCB info (which matches no level for this platform, README). */
-static const atea_tdx_collateral_files V4_NO_TCB = {
-    .tcb_info = "absent-tcb-info.json",
-    .qe_identity = "sample_qeIdentity_response",
-    .tcb_signing_chain = "tcb_signing_chain.pem",
-    .pck_crl = "pckcrl",
-    .root_crl = "rootcrl.der",
-};
+static const atea_tdx_collateral_files V4_NO_TCB = COLLATERAL_WITH_TCB_INFO("absent-tcb-info.json");
 
 static const char *shared_dir(void)
 {
     static char dir[1024];
-    snprintf(dir, sizeof(dir), "%s", atea_test_shared_path(DIR_REL));
+    snprintf(dir, sizeof(dir), "%s", atea_test_shared_path(TDX_SAMPLES_DIR));
     return dir;
 }
 
@@ -113,11 +90,11 @@ static void test_v5_up_to_date(void **state)
 {
     (void)state;
     run r;
-    run_init(&r, V5_FILE, T_V5, &V5_FILES);
-    atea_buf rd = atea_test_hex(V5_REPORTDATA);
+    run_init(&r, TDX_V5_QUOTE, TDX_T_V5, &V5_FILES);
+    atea_buf rd = atea_test_hex(TDX_V5_REPORTDATA);
     r.env.expected_report_data = rd.data;
     EXPECT_OK(run_verify(&r));
-    assert_claim_hex(r.a, "report_data", V5_REPORTDATA);
+    assert_claim_hex(r.a, "report_data", TDX_V5_REPORTDATA);
     assert_claim_hex(r.a, "fmspc", "90c06f000000");
     assert_false(atea_appraisal_has_reason(r.a, ATEA_ERR_BINDING_MISSING));
     assert_string_equal(claim_str(r.a, "tcb_status"), "UpToDate");
@@ -148,7 +125,7 @@ static void test_cache_does_not_mask_tampering(void **state)
 {
     (void)state;
     run r;
-    run_init(&r, V5_FILE, T_V5, &V5_FILES);
+    run_init(&r, TDX_V5_QUOTE, TDX_T_V5, &V5_FILES);
     EXPECT_OK(run_verify(&r)); /* fills the cache: chain, QE report, attestation key */
     const size_t sig = 0x2be + 4;
     const size_t qe = sig + 134;
@@ -175,7 +152,7 @@ static void test_v4_matches_no_tcb_level(void **state)
 {
     (void)state;
     run r;
-    run_init(&r, V4_FILE, T_V4, &V4_FILES);
+    run_init(&r, TDX_V4_QUOTE, TDX_T_V4, &V4_FILES);
     EXPECT_ERR(run_verify(&r), ATEA_ERR_TDX_TCB_NO_MATCH);
     assert_non_null(strstr(atea_err_last()->detail, "50806f000000"));
     assert_int_equal(atea_appraisal_status(r.a), ATEA_EAR_CONTRAINDICATED);
@@ -190,12 +167,12 @@ static void test_v4_fresh_collateral_without_tcb_info(void **state)
 {
     (void)state;
     run r;
-    run_init(&r, V4_FILE, T_V4, &V4_NO_TCB);
-    atea_buf rd = atea_test_hex(V4_REPORTDATA);
+    run_init(&r, TDX_V4_QUOTE, TDX_T_V4, &V4_NO_TCB);
+    atea_buf rd = atea_test_hex(TDX_V4_REPORTDATA);
     r.env.expected_report_data = rd.data;
     EXPECT_OK(run_verify(&r));
-    assert_claim_hex(r.a, "report_data", V4_REPORTDATA);
-    assert_claim_hex(r.a, "mrtd", V4_MRTD);
+    assert_claim_hex(r.a, "report_data", TDX_V4_REPORTDATA);
+    assert_claim_hex(r.a, "mrtd", TDX_V4_MRTD);
     assert_claim_hex(r.a, "fmspc", "50806f000000");
     assert_string_equal(claim_str(r.a, "qe_tcb_status"), "UpToDate");
     assert_false(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_COLLATERAL_STALE));
@@ -214,7 +191,7 @@ static void test_status_from_levels_and_module(void **state)
 {
     (void)state;
     run r;
-    run_init(&r, V5_FILE, T_V5, &V5_FILES);
+    run_init(&r, TDX_V5_QUOTE, TDX_T_V5, &V5_FILES);
     /* TDX_01 module identity: pretend its first level needs SVN 12 (the quote has 11) */
     tdx_module_identity *m = NULL;
     for (size_t i = 0; i < r.coll->tcb_info.module_identity_count; i++) {
@@ -281,7 +258,7 @@ static void test_other_platforms_tcb_info(void **state)
 {
     (void)state;
     run r;
-    run_init(&r, V5_FILE, T_V5, &V4_FILES); /* FMSPC 50806f000000 vs 90c06f000000 */
+    run_init(&r, TDX_V5_QUOTE, TDX_T_V5, &V4_FILES); /* FMSPC 50806f000000 vs 90c06f000000 */
     EXPECT_OK(run_verify(&r));
     assert_true(atea_appraisal_has_reason(r.a, ATEA_ERR_TDX_COLLATERAL_MISMATCH));
     assert_null(claim_str(r.a, "tcb_status"));
@@ -293,9 +270,12 @@ static void test_other_platforms_tcb_info(void **state)
 static atea_err load_with(atea_tdx_collateral *coll, const char *which, const uint8_t *doc,
                           size_t len)
 {
-    atea_buf tcb = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_tcbInfo_response"));
-    atea_buf qe = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_qeIdentity_response"));
-    atea_buf chain = atea_test_read_file(atea_test_shared_path(DIR_REL "/tcb_signing_chain.pem"));
+    atea_buf tcb =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/sample_tcbInfo_response"));
+    atea_buf qe =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/sample_qeIdentity_response"));
+    atea_buf chain =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/tcb_signing_chain.pem"));
     atea_tdx_collateral_bytes b;
     memset(&b, 0, sizeof(b));
     b.tcb_info = (atea_slice){tcb.data, tcb.len};
@@ -332,8 +312,10 @@ static void test_collateral_signatures(void **state)
     (void)state;
     atea_tdx_collateral *coll = NULL;
     EXPECT_OK(atea_tdx_collateral_new(&coll));
-    atea_buf tcb = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_tcbInfo_response"));
-    atea_buf qe = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_qeIdentity_response"));
+    atea_buf tcb =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/sample_tcbInfo_response"));
+    atea_buf qe =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/sample_qeIdentity_response"));
     EXPECT_OK(load_with(coll, "tcb", tcb.data, tcb.len));
     assert_int_equal(coll->tcb_info.level_count, V4_TCB_LEVELS);
     /* one digit inside the signed object */
@@ -379,7 +361,7 @@ static void test_collateral_signatures(void **state)
     EXPECT_ERR(atea_tdx_collateral_load(coll, &bad_crl), ATEA_ERR_CHAIN_CRL);
     /* a signing chain that ends at another root: the PCK CRL issuer chain's CA is not a root */
     atea_buf pck_chain =
-        atea_test_read_file(atea_test_shared_path(DIR_REL "/pck_crl_issuer_chain.pem"));
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/pck_crl_issuer_chain.pem"));
     size_t second = find(&pck_chain, "-----END CERTIFICATE-----") + 26;
     EXPECT_ERR(load_with(coll, "chain", pck_chain.data, second), ATEA_ERR_CHAIN_UNTRUSTED_ROOT);
     atea_buf_free(&pck_chain);
@@ -415,7 +397,8 @@ static char *doc_with(const atea_buf *tcb, const char *from, const char *to)
 static void test_tcb_info_content(void **state)
 {
     (void)state;
-    atea_buf tcb = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_tcbInfo_response"));
+    atea_buf tcb =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/sample_tcbInfo_response"));
     char *d = doc_with(&tcb, "\"id\":\"TDX\"", "\"id\":\"TDX\"");
     EXPECT_OK(parse_doc(d));
     free(d);
@@ -452,7 +435,8 @@ static void test_tcb_info_content(void **state)
 /* The sample TCB info with its level list grown to n copies of its first level. */
 static char *tcb_info_with_levels(size_t n)
 {
-    atea_buf tcb = atea_test_read_file(atea_test_shared_path(DIR_REL "/sample_tcbInfo_response"));
+    atea_buf tcb =
+        atea_test_read_file(atea_test_shared_path(TDX_SAMPLES_DIR "/sample_tcbInfo_response"));
     json_t *root = json_loadb((const char *)tcb.data, tcb.len, 0, NULL);
     assert_non_null(root);
     json_t *info = json_object_get(root, "tcbInfo");
@@ -536,6 +520,14 @@ static void remove_dir(const char *dir, const char *const names[5][2], int with_
     rmdir(dir);
 }
 
+/* The v5 quote verified at its README time with the collateral directory dir, into a fresh *a. */
+static atea_err verify_v5_with_dir(const atea_buf *quote, const char *dir, atea_appraisal **a)
+{
+    atea_verify_env env = {.now = TDX_T_V5, .collateral_dir = dir};
+    EXPECT_OK(atea_appraisal_new(a));
+    return atea_tdx_verify(&env, quote->data, quote->len, *a);
+}
+
 static void test_collateral_dir_through_env(void **state)
 {
     (void)state;
@@ -546,16 +538,12 @@ static void test_collateral_dir_through_env(void **state)
         {"pck_crl.der", "pckcrl"},
         {"root_crl.der", "rootcrl.der"},
     };
-    atea_buf quote = atea_test_read_file(atea_test_shared_path(V5_FILE));
+    atea_buf quote = atea_test_read_file(atea_test_shared_path(TDX_V5_QUOTE));
     for (int with_index = 0; with_index < 2; with_index++) {
         char dir[] = "/tmp/atea-tdx-coll-XXXXXX";
         make_dir(dir, names, with_index);
-        atea_verify_env env = {0};
-        env.now = T_V5;
-        env.collateral_dir = dir;
         atea_appraisal *a = NULL;
-        EXPECT_OK(atea_appraisal_new(&a));
-        EXPECT_OK(atea_tdx_verify(&env, quote.data, quote.len, a));
+        EXPECT_OK(verify_v5_with_dir(&quote, dir, &a));
         assert_string_equal(claim_str(a, "tcb_status"), "UpToDate");
         atea_appraisal_free(a);
         remove_dir(dir, names, with_index);
@@ -568,12 +556,8 @@ static void test_collateral_dir_through_env(void **state)
                                         {NULL, NULL}};
     char dir[] = "/tmp/atea-tdx-coll-XXXXXX";
     make_dir(dir, no_chain, 0);
-    atea_verify_env env = {0};
-    env.now = T_V5;
-    env.collateral_dir = dir;
     atea_appraisal *a = NULL;
-    EXPECT_OK(atea_appraisal_new(&a));
-    EXPECT_OK(atea_tdx_verify(&env, quote.data, quote.len, a));
+    EXPECT_OK(verify_v5_with_dir(&quote, dir, &a));
     assert_true(atea_appraisal_has_reason(a, ATEA_ERR_TDX_COLLATERAL_MISSING));
     assert_null(claim_str(a, "tcb_status"));
     atea_appraisal_free(a);
@@ -584,8 +568,7 @@ static void test_collateral_dir_through_env(void **state)
     assert_non_null(f);
     fputs("{\"enclaveIdentity\":", f);
     fclose(f);
-    EXPECT_OK(atea_appraisal_new(&a));
-    EXPECT_ERR(atea_tdx_verify(&env, quote.data, quote.len, a), ATEA_ERR_TRUNCATED);
+    EXPECT_ERR(verify_v5_with_dir(&quote, dir, &a), ATEA_ERR_TRUNCATED);
     assert_non_null(strstr(atea_err_last()->detail, "collateral in /tmp/atea-tdx-coll-"));
     assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
     atea_appraisal_free(a);

@@ -10,27 +10,14 @@
 #include "atea/appraisal.h"
 #include "atea/tdx.h"
 #include "atea_test.h"
+#include "tdx_samples.h"
 #include "core/rd.h"
 #include "verify/tdx_internal.h"
 #include "verify/tdx_verify.h"
 
-#define V4_FILE "testdata/evidence/tdx/tdx_prod_quote_SPR_E4.dat"
-#define V5_FILE "testdata/evidence/tdx/quote_v5_sample.dat"
-#define T_V4 1687219200LL   /* 2023-06-20T00:00:00Z (README: every v4 window holds) */
-#define T_V5 1770681600LL   /* 2026-02-10T00:00:00Z (README) */
 #define T_2030 1893456000LL /* after the v4 PCK leaf's notAfter (2029-09-20) */
 #define T_2021 1609459200LL /* before its notBefore (2022-09-20) */
 
-/* README values. */
-#define V4_REPORTDATA                                                                              \
-    "6c62dec1b8191749a31dab490be532a35944dea47caef1f980863993d9899545eb7406a38d1eed313b987a467dac" \
-    "ead6f0c87a6d766c66f6f29f8acb281f1113"
-#define V4_MRTD                                                                                    \
-    "6363b8043668a3ad953278e10389574d326c6749fb78aa810ecd9336923db86f22fc00b8dcd404bc10d5e119d721" \
-    "5cbb"
-#define V5_REPORTDATA                                                                              \
-    "945eaacf5abc1f719d8666a942fda03d1edcb4490277396093dc5a5289ab9f1e094aed63060cd4a4933a4dd537ed" \
-    "1255c9c79ecb3ed82cd1b486233e31c25c3a"
 #define QE_AUTH_DATA "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 typedef struct fixture {
@@ -121,7 +108,7 @@ static void test_parse_v4(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     atea_tdx_quote q;
     EXPECT_OK(atea_tdx_quote_parse(f.quote.data, f.quote.len, &q));
     assert_int_equal(q.version, 4);
@@ -132,8 +119,8 @@ static void test_parse_v4(void **state)
     atea_test_assert_hex(q.qe_vendor_id, 16, "939a7233f79c4ca9940a0db3957f0607");
     assert_int_equal(q.signed_region.len, 0x278);
     assert_int_equal(q.trailing_len, 39);
-    atea_test_assert_hex(q.body.report_data, 64, V4_REPORTDATA);
-    atea_test_assert_hex(q.body.mrtd, 48, V4_MRTD);
+    atea_test_assert_hex(q.body.report_data, 64, TDX_V4_REPORTDATA);
+    atea_test_assert_hex(q.body.mrtd, 48, TDX_V4_MRTD);
     atea_test_assert_hex(q.body.td_attributes, 8, "0000004000000000");
     atea_test_assert_hex(q.body.xfam, 8, "e71a060000000000");
     atea_test_assert_hex(q.body.tee_tcb_svn, 16, "03000400000000000000000000000000");
@@ -150,7 +137,7 @@ static void test_parse_v5_tdx15_body(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V5_FILE, V5_REPORTDATA, T_V5);
+    fixture_init(&f, TDX_V5_QUOTE, TDX_V5_REPORTDATA, TDX_T_V5);
     atea_tdx_quote q;
     EXPECT_OK(atea_tdx_quote_parse(f.quote.data, f.quote.len, &q));
     assert_int_equal(q.version, 5);
@@ -158,7 +145,7 @@ static void test_parse_v5_tdx15_body(void **state)
     assert_true(q.body.is_tdx15);
     assert_int_equal(q.signed_region.len, 0x2be);
     assert_int_equal(q.trailing_len, 0);
-    atea_test_assert_hex(q.body.report_data, 64, V5_REPORTDATA);
+    atea_test_assert_hex(q.body.report_data, 64, TDX_V5_REPORTDATA);
     atea_test_assert_hex(q.body.tee_tcb_svn, 16, "0b010400000000000000000000000000");
     atea_test_assert_hex(q.body.tee_tcb_svn2, 16, "0d010400000000000000000000000000");
     atea_test_assert_hex(q.body.td_attributes, 8, "0000001000000000");
@@ -174,13 +161,13 @@ static void test_verify_v4_without_collateral(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     EXPECT_OK(atea_tdx_verify_with(&f.env, NULL, f.quote.data, f.quote.len, f.a));
     assert_int_equal(atea_appraisal_status(f.a), ATEA_EAR_WARNING);
     assert_true(atea_appraisal_has_reason(f.a, ATEA_ERR_TDX_COLLATERAL_MISSING));
     assert_false(atea_appraisal_has_reason(f.a, ATEA_ERR_BINDING_MISSING));
-    assert_claim_hex(f.a, "report_data", V4_REPORTDATA);
-    assert_claim_hex(f.a, "mrtd", V4_MRTD);
+    assert_claim_hex(f.a, "report_data", TDX_V4_REPORTDATA);
+    assert_claim_hex(f.a, "mrtd", TDX_V4_MRTD);
     assert_claim_hex(f.a, "td_attributes", "0000004000000000");
     assert_claim_hex(f.a, "xfam", "e71a060000000000");
     assert_claim_hex(f.a, "tee_tcb_svn", "03000400000000000000000000000000");
@@ -201,10 +188,10 @@ static void test_verify_v5_without_collateral(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V5_FILE, V5_REPORTDATA, T_V5);
+    fixture_init(&f, TDX_V5_QUOTE, TDX_V5_REPORTDATA, TDX_T_V5);
     EXPECT_OK(atea_tdx_verify_with(&f.env, NULL, f.quote.data, f.quote.len, f.a));
     assert_int_equal(atea_appraisal_status(f.a), ATEA_EAR_WARNING);
-    assert_claim_hex(f.a, "report_data", V5_REPORTDATA);
+    assert_claim_hex(f.a, "report_data", TDX_V5_REPORTDATA);
     assert_claim_hex(f.a, "fmspc", "90c06f000000");
     assert_claim_hex(f.a, "tee_tcb_svn2", "0d010400000000000000000000000000");
     assert_int_equal(claim_int(f.a, "pce_svn"), 13);
@@ -219,7 +206,7 @@ static void test_report_data_binding(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     f.expected_rd.data[63] ^= 1;
     EXPECT_ERR(atea_tdx_verify_with(&f.env, NULL, f.quote.data, f.quote.len, f.a),
                ATEA_ERR_TDX_REPORT_DATA);
@@ -238,9 +225,9 @@ static void test_report_data_binding(void **state)
 static void test_bit_flips_in_signed_region(void **state)
 {
     (void)state;
-    const char *files[2] = {V4_FILE, V5_FILE};
-    const char *rds[2] = {V4_REPORTDATA, V5_REPORTDATA};
-    const int64_t times[2] = {T_V4, T_V5};
+    const char *files[2] = {TDX_V4_QUOTE, TDX_V5_QUOTE};
+    const char *rds[2] = {TDX_V4_REPORTDATA, TDX_V5_REPORTDATA};
+    const int64_t times[2] = {TDX_T_V4, TDX_T_V5};
     for (size_t k = 0; k < 2; k++) {
         fixture f;
         fixture_init(&f, files[k], rds[k], times[k]);
@@ -270,7 +257,7 @@ static void test_bit_flips_in_signature_data(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     const size_t sig = 0x27c;
     const size_t qe = sig + 134;
     EXPECT_ERR(verify_flipped(&f, sig + 5, 0x01), ATEA_ERR_TDX_QUOTE_SIGNATURE);  /* r */
@@ -310,7 +297,7 @@ static void test_truncation_everywhere(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     atea_tdx_quote q;
     size_t sig_end = 0x27c + 4299;
     for (size_t cut = 0; cut < f.quote.len; cut++) {
@@ -333,7 +320,7 @@ static void test_header_and_size_fields(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V5_FILE, V5_REPORTDATA, T_V5);
+    fixture_init(&f, TDX_V5_QUOTE, TDX_V5_REPORTDATA, TDX_T_V5);
     atea_tdx_quote q;
     uint8_t *c = malloc(f.quote.len);
     assert_non_null(c);
@@ -391,7 +378,7 @@ static void test_chain_roots_and_time(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     atea_tdx_quote q;
     EXPECT_OK(atea_tdx_quote_parse(f.quote.data, f.quote.len, &q));
     /* leaf and CA only: the chain does not end at a root */
@@ -444,7 +431,7 @@ static void test_extra_bytes_inside_signature_data(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V5_FILE, V5_REPORTDATA, T_V5);
+    fixture_init(&f, TDX_V5_QUOTE, TDX_V5_REPORTDATA, TDX_T_V5);
     /* grow signature_data_len by 3 and append 3 bytes: nothing in the structure accounts for
      * them, so the type-6 size no longer matches what remains */
     atea_buf b = {malloc(f.quote.len + 3), f.quote.len + 3};
@@ -466,7 +453,7 @@ static void test_pck_extension(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     atea_tdx_quote q;
     EXPECT_OK(atea_tdx_quote_parse(f.quote.data, f.quote.len, &q));
     BIO *b = BIO_new_mem_buf(q.pck_chain_pem.data, (int)q.pck_chain_pem.len);
@@ -506,7 +493,7 @@ static void test_qe_pin_and_attributes(void **state)
 {
     (void)state;
     fixture f;
-    fixture_init(&f, V4_FILE, V4_REPORTDATA, T_V4);
+    fixture_init(&f, TDX_V4_QUOTE, TDX_V4_REPORTDATA, TDX_T_V4);
     atea_tdx_quote q;
     EXPECT_OK(atea_tdx_quote_parse(f.quote.data, f.quote.len, &q));
     EXPECT_OK(atea__tdx_qe_pinned(&q.qe_report));
