@@ -35,10 +35,12 @@ static const char *const ea_labels[4] = {
     "EXPORTER-server authenticator finished key",
 };
 
-static const struct {
+typedef struct suite_case {
     const char *suite;
     size_t hash_len;
-} suites[2] = {
+} suite_case;
+
+static const suite_case suites[2] = {
     {"TLS_AES_128_GCM_SHA256", 32},
     {"TLS_AES_256_GCM_SHA384", 48},
 };
@@ -225,6 +227,23 @@ static void atea_export(SSL *ssl, const char *label, uint8_t *out, size_t len)
     EXPECT_OK(tls.ops->exporter(tls.impl, label, strlen(label), NULL, 0, out, len));
 }
 
+/* atea's end (server or client) of a TLS 1.3 handshake with the openssl child on fd: what the
+ * adapter exports for label must be the keying material the child prints. */
+static void expect_same_export(const fixture *f, child *c, int fd, int server,
+                               const suite_case *suite, const char *label)
+{
+    SSL_CTX *ctx = atea_ctx(server, f, suite->suite);
+    SSL *ssl = SSL_new(ctx);
+    assert_non_null(ssl);
+    assert_int_equal(SSL_set_fd(ssl, fd), 1);
+    assert_int_equal(server ? SSL_accept(ssl) : SSL_connect(ssl), 1);
+    uint8_t mine[48];
+    atea_export(ssl, label, mine, suite->hash_len);
+    expect_keying_material(c, mine, suite->hash_len);
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+}
+
 static void test_atea_client_vs_openssl_s_server(void **state)
 {
     fixture *f = *state;
@@ -263,16 +282,7 @@ static void test_atea_client_vs_openssl_s_server(void **state)
             assert_true(fd >= 0);
             socket_timeouts(fd);
             assert_int_equal(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
-            SSL_CTX *ctx = atea_ctx(0, f, suites[s].suite);
-            SSL *ssl = SSL_new(ctx);
-            assert_non_null(ssl);
-            assert_int_equal(SSL_set_fd(ssl, fd), 1);
-            assert_int_equal(SSL_connect(ssl), 1);
-            uint8_t mine[48];
-            atea_export(ssl, ea_labels[l], mine, suites[s].hash_len);
-            expect_keying_material(&c, mine, suites[s].hash_len);
-            SSL_free(ssl);
-            SSL_CTX_free(ctx);
+            expect_same_export(f, &c, fd, 0, &suites[s], ea_labels[l]);
             close(fd);
             child_end(&c);
         }
@@ -332,16 +342,7 @@ static void test_openssl_s_client_vs_atea_server(void **state)
             child c;
             child_spawn(&c, argv);
             int fd = accept_within_deadline(lfd);
-            SSL_CTX *ctx = atea_ctx(1, f, suites[s].suite);
-            SSL *ssl = SSL_new(ctx);
-            assert_non_null(ssl);
-            assert_int_equal(SSL_set_fd(ssl, fd), 1);
-            assert_int_equal(SSL_accept(ssl), 1);
-            uint8_t mine[48];
-            atea_export(ssl, ea_labels[l], mine, suites[s].hash_len);
-            expect_keying_material(&c, mine, suites[s].hash_len);
-            SSL_free(ssl);
-            SSL_CTX_free(ctx);
+            expect_same_export(f, &c, fd, 1, &suites[s], ea_labels[l]);
             close(fd);
             close(lfd);
             child_end(&c);
