@@ -106,6 +106,21 @@ out:
     return err;
 }
 
+atea_err atea__cmw_check_write_node(const atea_cmw *cmw, unsigned depth, size_t *nodes)
+{
+    atea_err err = ATEA_OK;
+    ATEA_ENSURE_MSG(++*nodes <= ATEA_CMW_MAX_NODES, ATEA_ERR_CMW_ENTRIES,
+                    "CMW has more than %u nodes", ATEA_CMW_MAX_NODES);
+    if (cmw->kind == ATEA_CMW_COLLECTION) {
+        ATEA_ENSURE_MSG(depth < ATEA_CMW_MAX_DEPTH, ATEA_ERR_CMW_DEPTH,
+                        "collections nested more than %u deep", ATEA_CMW_MAX_DEPTH);
+        ATEA_ENSURE_MSG(cmw->n_entries > 0, ATEA_ERR_CMW_COLLECTION,
+                        "a collection needs at least one entry");
+    }
+out:
+    return err;
+}
+
 static atea_err new_record_common(const uint8_t *value, size_t value_len, uint32_t ind,
                                   atea_cmw **pcmw)
 {

@@ -45,6 +45,13 @@ atea_err atea__cmw_check_ctype(const char *s, size_t len) ATEA_MUST_USE;
 /* The label text "__cmwc_t" (RFC 9999 §3.3). */
 #define ATEA_CMW_CTYPE_KEY "__cmwc_t"
 
+/* What both writers check at each node they write (depth: the node's collection nesting;
+ * *nodes: those written so far, counted here): at most ATEA_CMW_MAX_NODES nodes in all
+ * (ATEA_ERR_CMW_ENTRIES); a collection at most ATEA_CMW_MAX_DEPTH deep (ATEA_ERR_CMW_DEPTH) and
+ * not empty (ATEA_ERR_CMW_COLLECTION). */
+atea_err atea__cmw_check_write_node(const atea_cmw *cmw, unsigned depth,
+                                    size_t *nodes) ATEA_MUST_USE;
+
 /* CBOR and JSON halves. */
 atea_err atea__cmw_write_cbor(const atea_cmw *cmw, atea_wr *wr, unsigned depth,
                               size_t *nodes) ATEA_MUST_USE;

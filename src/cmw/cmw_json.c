@@ -248,8 +248,7 @@ out:
 atea_err atea__cmw_write_json(const atea_cmw *cmw, atea_wr *wr, unsigned depth, size_t *nodes)
 {
     atea_err err = ATEA_OK;
-    ATEA_ENSURE_MSG(++*nodes <= ATEA_CMW_MAX_NODES, ATEA_ERR_CMW_ENTRIES,
-                    "CMW has more than %u nodes", ATEA_CMW_MAX_NODES);
+    ATEA_TRY(atea__cmw_check_write_node(cmw, depth, nodes));
     switch (cmw->kind) {
     case ATEA_CMW_RECORD:
         ATEA_TRY(write_json_record(cmw, wr));
@@ -258,10 +257,6 @@ atea_err atea__cmw_write_json(const atea_cmw *cmw, atea_wr *wr, unsigned depth, 
         ATEA_FAIL(ATEA_ERR_CMW_NOT_JSON, "tag %llu has no JSON form (RFC 9999 §3.2)",
                   (unsigned long long)cmw->tag);
     case ATEA_CMW_COLLECTION:
-        ATEA_ENSURE_MSG(depth < ATEA_CMW_MAX_DEPTH, ATEA_ERR_CMW_DEPTH,
-                        "collections nested more than %u deep", ATEA_CMW_MAX_DEPTH);
-        ATEA_ENSURE_MSG(cmw->n_entries > 0, ATEA_ERR_CMW_COLLECTION,
-                        "a collection needs at least one entry");
         ATEA_TRY(atea_wr_u8(wr, '{'));
         if (cmw->ctype != NULL) {
             ATEA_TRY(write_json_string(wr, ATEA_CMW_CTYPE_KEY));
