@@ -146,6 +146,34 @@ static inline void sb_tee_dispose(sb_tee *t)
 
 /* ------------------------------------------------------------------ one side */
 
+/* What the throughput benches run on: a fresh P-256 server identity, TLS contexts prepared for
+ * attested TLS with it, and the sim TEE. Exits on failure. */
+static inline void sb_attested_start(atea_test_identity **id, atea_test_tls_pair **ctxs,
+                                     sb_tee *tee)
+{
+    atea_test_tls_pair_opts topts;
+    *id = atea_test_identity_new(ATEA_TEST_KEY_P256);
+    memset(&topts, 0, sizeof(topts));
+    topts.server_id = *id;
+    topts.attested = 1;
+    BENCH_TRY("the TLS contexts", atea_test_tls_pair_start(ctxs, &topts));
+    sb_tee_init(tee);
+}
+
+/* A fresh buffer of len bytes of a fixed non-repeating-byte pattern (what the benches send). */
+static inline uint8_t *sb_pattern_new(size_t len)
+{
+    uint8_t *p = malloc(len);
+    if (p == NULL) {
+        fprintf(stderr, "bench: out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < len; i++) {
+        p[i] = (uint8_t)(i * 131u + 7u);
+    }
+    return p;
+}
+
 typedef struct sb_side {
     SSL *ssl;
     atea_ossl_tls state;

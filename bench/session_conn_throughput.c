@@ -251,24 +251,11 @@ __attribute__((noinline)) bench_time bench_tcp_transfer(ct_bench *b, int use_con
 
 static void ct_init(ct_bench *b)
 {
-    atea_test_tls_pair_opts topts;
     memset(b, 0, sizeof(*b));
-    b->id = atea_test_identity_new(ATEA_TEST_KEY_P256);
-    memset(&topts, 0, sizeof(topts));
-    topts.server_id = b->id;
-    topts.attested = 1;
-    BENCH_TRY("the TLS contexts", atea_test_tls_pair_start(&b->ctxs, &topts));
+    sb_attested_start(&b->id, &b->ctxs, &b->tee);
     BENCH_TRY("ALPN (client)", atea_conn_ctx_set_alpn(b->ctxs->client_ctx, 0));
     BENCH_TRY("ALPN (server)", atea_conn_ctx_set_alpn(b->ctxs->server_ctx, 1));
-    sb_tee_init(&b->tee);
-    b->out = malloc(CT_MAX_WRITE);
-    if (b->out == NULL) {
-        fprintf(stderr, "bench: out of memory\n");
-        exit(1);
-    }
-    for (size_t i = 0; i < CT_MAX_WRITE; i++) {
-        b->out[i] = (uint8_t)(i * 131u + 7u);
-    }
+    b->out = sb_pattern_new(CT_MAX_WRITE);
 }
 
 static void ct_dispose(ct_bench *b)

@@ -41,26 +41,17 @@ typedef struct tp_bench {
 
 static void tp_init(tp_bench *b)
 {
-    atea_test_tls_pair_opts topts;
     memset(b, 0, sizeof(*b));
-    b->id = atea_test_identity_new(ATEA_TEST_KEY_P256);
-    memset(&topts, 0, sizeof(topts));
-    topts.server_id = b->id;
-    topts.attested = 1;
-    BENCH_TRY("the TLS contexts", atea_test_tls_pair_start(&b->ctxs, &topts));
-    sb_tee_init(&b->tee);
+    sb_attested_start(&b->id, &b->ctxs, &b->tee);
     sb_connect(&b->session, b->ctxs->client_ctx, b->ctxs->server_ctx, &b->tee, b->id,
                SESSION_BIO_SIZE, NULL);
     bench_tls_connect_sized(b->ctxs->client_ctx, b->ctxs->server_ctx, SESSION_BIO_SIZE,
                             &b->plain_client, &b->plain_server);
-    b->out = malloc(TP_MAX_WRITE);
+    b->out = sb_pattern_new(TP_MAX_WRITE);
     b->in = malloc(SB_READ_CHUNK);
-    if (b->out == NULL || b->in == NULL) {
+    if (b->in == NULL) {
         fprintf(stderr, "bench: out of memory\n");
         exit(1);
-    }
-    for (size_t i = 0; i < TP_MAX_WRITE; i++) {
-        b->out[i] = (uint8_t)(i * 131u + 7u);
     }
 }
 
