@@ -65,12 +65,16 @@ typedef struct atea_conn atea_conn;
 atea_err atea_conn_new(SSL *ssl, const atea_conn_opts *opts, atea_conn **pconn) ATEA_MUST_USE;
 void atea_conn_free(atea_conn *c);
 
-/* Do all the work possible without blocking. Returns ATEA_OK when progress was made or nothing
- * is pending, ATEA_ERR_WANT_READ / ATEA_ERR_WANT_WRITE when the socket must become readable /
- * writable first, or the session's sticky error. */
+/* Do all the work possible without blocking. Returns ATEA_ERR_WANT_READ / ATEA_ERR_WANT_WRITE
+ * when the socket must become readable / writable first; ATEA_OK when there is more to do at once
+ * (take the events, then step again: the input buffer is full, the session waits for its events
+ * to be taken, or the peer has closed); or the session's sticky error. */
 atea_err atea_conn_step(atea_conn *c) ATEA_MUST_USE;
 
-/* Next session event (atea_session_next_event), after atea_conn_step. */
+/* Next session event (atea_session_next_event), after atea_conn_step. A DATA event's bytes are
+ * borrowed from the connection's input buffer: they stay valid until the next atea_conn_step (or
+ * blocking call), which is when they are overwritten. Call atea_conn_step again, without waiting
+ * for the socket, whenever it returned ATEA_OK: it stops reading while events are untaken. */
 int atea_conn_next_event(atea_conn *c, atea_session_event *ev);
 
 /* Absolute CLOCK_MONOTONIC deadline in ms (UINT64_MAX: none). */

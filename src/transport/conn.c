@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,7 +20,8 @@
 #include "core/wr.h"
 #include "transport/trace.h"
 
-#define CONN_READ_CHUNK 16384
+/* Input buffer: four full TLS records, read in one step before the session sees them. */
+#define CONN_READ_CHUNK (4u * 16384u)
 #define CONN_DEFAULT_IO_TIMEOUT_MS 30000
 /* Application bytes received but not yet read by a blocking caller. */
 #define CONN_MAX_RX_DATA (4u * 1024u * 1024u)
@@ -38,48 +39,110 @@ struct atea_conn {
     int closed;       /* CLOSED seen */
     atea_err refused; /* the error of a REFUSED/CLOSED event, if any */
     uint8_t in[CONN_READ_CHUNK];
-    size_t in_len; /* bytes of `in` the session has not consumed yet */
-    atea_wr rx;    /* DATA bytes for atea_conn_read */
+    size_t in_len; /* bytes read into `in` */
+    size_t in_fed; /* of which the session consumed (DATA events may point into them until the
+                    * next step, which compacts first: atea_session_feed_borrow) */
+    BIO_METHOD *bio_method; /* the MSG_NOSIGNAL socket BIO under ssl */
+    atea_wr rx;             /* DATA bytes for atea_conn_read */
     size_t rx_off;
+    /* While atea_conn_read waits: its buffer, so DATA goes there directly (rx takes the rest). */
+    uint8_t *direct;
+    size_t direct_cap;
+    size_t direct_len;
     atea_trace trace_in;
     atea_trace trace_out;
 };
 
 /*
- * A peer that resets the connection makes the next write raise SIGPIPE, whose default action
- * kills the process: one hostile client must not take down a server. A library may not change
- * the process's signal handling, so every call that can write blocks SIGPIPE in the calling
- * thread, and a SIGPIPE raised meanwhile is consumed before the mask is restored (the technique
- * of curl's sigpipe handling; the write itself then fails with EPIPE, which is reported).
+ * The socket BIO under every atea_conn. A peer that resets the connection would make the next
+ * write(2) raise SIGPIPE, whose default action kills the process: one hostile client must not take
+ * down a server, and a library may not change the process's signal handling. So writes use
+ * send(2) with MSG_NOSIGNAL and fail with EPIPE instead, which is reported. (OpenSSL's own
+ * socket BIO uses write(2).)
  */
-typedef struct sigpipe_guard {
-    sigset_t old;
-    int was_pending;
-} sigpipe_guard;
+#define CONN_BIO_TYPE (BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR | 0x7e)
 
-static void sigpipe_block(sigpipe_guard *g)
+static int nosig_write(BIO *b, const char *data, size_t len, size_t *written)
 {
-    sigset_t pipe_set;
-    sigset_t pending;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    sigemptyset(&pending);
-    g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
-    pthread_sigmask(SIG_BLOCK, &pipe_set, &g->old);
+    int fd = BIO_get_fd(b, NULL);
+    BIO_clear_retry_flags(b);
+    ssize_t n;
+    do {
+        n = send(fd, data, len, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            BIO_set_retry_write(b);
+        }
+        return 0;
+    }
+    *written = (size_t)n;
+    return 1;
 }
 
-static void sigpipe_restore(const sigpipe_guard *g)
+static int nosig_read(BIO *b, char *data, size_t len, size_t *readbytes)
 {
-    sigset_t pipe_set;
-    sigset_t pending;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    sigemptyset(&pending);
-    if (!g->was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1) {
-        const struct timespec zero = {0, 0};
-        (void)sigtimedwait(&pipe_set, NULL, &zero);
+    int fd = BIO_get_fd(b, NULL);
+    BIO_clear_retry_flags(b);
+    ssize_t n;
+    do {
+        n = recv(fd, data, len, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        BIO_set_retry_read(b);
     }
-    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+    if (n <= 0) {
+        return 0; /* 0: end of stream; < 0: errno says why */
+    }
+    *readbytes = (size_t)n;
+    return 1;
+}
+
+static long nosig_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    switch (cmd) {
+    case BIO_C_SET_FD:
+        BIO_set_data(b, (void *)(intptr_t)(*(int *)ptr));
+        BIO_set_init(b, 1);
+        return 1;
+    case BIO_C_GET_FD:
+        if (!BIO_get_init(b)) {
+            return -1;
+        }
+        if (ptr != NULL) {
+            *(int *)ptr = (int)(intptr_t)BIO_get_data(b);
+        }
+        return (long)(intptr_t)BIO_get_data(b);
+    case BIO_CTRL_FLUSH:
+        return 1;
+    default:
+        (void)num;
+        return 0;
+    }
+}
+
+static atea_err use_nosig_bio(atea_conn *c, SSL *ssl, int fd)
+{
+    atea_err err = ATEA_OK;
+    BIO *bio = NULL;
+    c->bio_method = BIO_meth_new(CONN_BIO_TYPE, "atea socket (MSG_NOSIGNAL)");
+    ATEA_ENSURE_ALLOC(c->bio_method);
+    ATEA_ENSURE(BIO_meth_set_write_ex(c->bio_method, nosig_write) == 1 &&
+                    BIO_meth_set_read_ex(c->bio_method, nosig_read) == 1 &&
+                    BIO_meth_set_ctrl(c->bio_method, nosig_ctrl) == 1,
+                ATEA_ERR_INTERNAL);
+    bio = BIO_new(c->bio_method);
+    ATEA_ENSURE_ALLOC(bio);
+    ATEA_ENSURE(BIO_set_fd(bio, fd, BIO_NOCLOSE) == 1, ATEA_ERR_INTERNAL);
+    SSL_set_bio(ssl, bio, bio); /* the SSL owns it now */
+    bio = NULL;
+out:
+    BIO_free(bio);
+    if (err != ATEA_OK) {
+        BIO_meth_free(c->bio_method);
+        c->bio_method = NULL;
+    }
+    return err;
 }
 
 static uint64_t now_ms(void)
@@ -151,6 +214,12 @@ atea_err atea_conn_new(SSL *ssl, const atea_conn_opts *opts, atea_conn **pconn)
                     "cannot make the socket non-blocking: %s", strerror(errno));
     SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     ATEA_TRY(atea_wr_init_growable(&c->rx, 0, CONN_MAX_RX_DATA));
+    /* Last, so that a failure leaves the caller's SSL as it was. */
+    err = use_nosig_bio(c, ssl, c->fd);
+    if (err != ATEA_OK) {
+        atea_wr_dispose(&c->rx);
+        goto out;
+    }
     atea_trace_init(&c->trace_in, 0, trace_cb, c);
     atea_trace_init(&c->trace_out, 1, trace_cb, c);
     c->ssl = ssl;
@@ -168,6 +237,7 @@ void atea_conn_free(atea_conn *c)
     }
     atea_session_free(c->session);
     SSL_free(c->ssl);
+    BIO_meth_free(c->bio_method); /* after the SSL and its BIO */
     atea_wr_dispose(&c->rx);
     atea_trace_dispose(&c->trace_in);
     atea_trace_dispose(&c->trace_out);
@@ -228,44 +298,43 @@ out:
     return err;
 }
 
-/* Read what TLS has and feed it to the session. */
+/* Read what TLS has, then feed it to the session once. DATA events borrow `in` (no copy), so
+ * the bytes they point to stay in place until the next step compacts the buffer. */
 static atea_err pump_in(atea_conn *c, int *want_read)
 {
     atea_err err = ATEA_OK;
-    for (;;) {
-        if (c->in_len < sizeof(c->in) && !c->tls_eof) {
-            ERR_clear_error();
-            int n = SSL_read(c->ssl, c->in + c->in_len, (int)(sizeof(c->in) - c->in_len));
-            if (n > 0) {
-                atea_trace_push(&c->trace_in, c->in + c->in_len, (size_t)n);
-                c->in_len += (size_t)n;
-            } else {
-                int e = SSL_get_error(c->ssl, n);
-                if (e == SSL_ERROR_WANT_READ) {
-                    *want_read = 1;
-                } else if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL ||
-                           e == SSL_ERROR_SSL) {
-                    c->tls_eof = 1;
-                } else if (e != SSL_ERROR_WANT_WRITE) {
-                    c->tls_eof = 1;
-                }
+    if (c->in_fed > 0) {
+        memmove(c->in, c->in + c->in_fed, c->in_len - c->in_fed);
+        c->in_len -= c->in_fed;
+        c->in_fed = 0;
+    }
+    while (c->in_len < sizeof(c->in) && !c->tls_eof) {
+        ERR_clear_error();
+        int n = SSL_read(c->ssl, c->in + c->in_len, (int)(sizeof(c->in) - c->in_len));
+        if (n <= 0) {
+            int e = SSL_get_error(c->ssl, n);
+            if (e == SSL_ERROR_WANT_READ) {
+                *want_read = 1;
+            } else if (e != SSL_ERROR_WANT_WRITE) {
+                c->tls_eof = 1; /* close_notify, EOF, reset or a TLS failure */
             }
-        }
-        if (c->in_len == 0) {
             break;
         }
+        atea_trace_push(&c->trace_in, c->in + c->in_len, (size_t)n);
+        c->in_len += (size_t)n;
+    }
+    if (c->in_len > 0) {
         size_t used = 0;
-        err = atea_session_feed(c->session, c->in, c->in_len, &used, now_ms());
-        memmove(c->in, c->in + used, c->in_len - used);
-        c->in_len -= used;
-        if (err != ATEA_OK) {
-            goto out;
-        }
-        if (used == 0) {
-            break; /* the session wants its output drained (or events taken) first */
+        err = atea_session_feed_borrow(c->session, c->in, c->in_len, &used, now_ms());
+        c->in_fed = used;
+        ATEA_TRY(err);
+        if (used < c->in_len) {
+            /* The session wants its output drained or its events taken first: no more reading
+             * until then, and the caller comes back without waiting for the socket. */
+            *want_read = 0;
         }
     }
-    if (c->tls_eof && c->in_len == 0) {
+    if (c->tls_eof && c->in_len == c->in_fed) {
         ATEA_TRY(atea_session_peer_closed(c->session, now_ms()));
     }
 out:
@@ -273,7 +342,7 @@ out:
 }
 
 /* Write what the session has queued. */
-static atea_err pump_out_unguarded(atea_conn *c, int *want_write)
+static atea_err pump_out(atea_conn *c, int *want_write)
 {
     atea_err err = ATEA_OK;
     size_t len = 0;
@@ -296,7 +365,7 @@ out:
     return err;
 }
 
-static atea_err step_unguarded(atea_conn *c)
+atea_err atea_conn_step(atea_conn *c)
 {
     atea_err err = ATEA_OK;
     int want_read = 0;
@@ -313,7 +382,7 @@ static atea_err step_unguarded(atea_conn *c)
     }
     atea_err in_err = pump_in(c, &want_read);
     /* Output produced before a failure (the ERROR frame) is still sent. */
-    ATEA_TRY(pump_out_unguarded(c, &want_write));
+    ATEA_TRY(pump_out(c, &want_write));
     ATEA_TRY(in_err);
     if (atea_session_pending_output(c->session) > 0 && want_write) {
         err = ATEA_ERR_WANT_WRITE;
@@ -321,24 +390,6 @@ static atea_err step_unguarded(atea_conn *c)
         err = ATEA_ERR_WANT_READ;
     }
 out:
-    return err;
-}
-
-static atea_err pump_out(atea_conn *c, int *want_write)
-{
-    sigpipe_guard g;
-    sigpipe_block(&g);
-    atea_err err = pump_out_unguarded(c, want_write);
-    sigpipe_restore(&g);
-    return err;
-}
-
-atea_err atea_conn_step(atea_conn *c)
-{
-    sigpipe_guard g;
-    sigpipe_block(&g);
-    atea_err err = step_unguarded(c);
-    sigpipe_restore(&g);
     return err;
 }
 
@@ -368,13 +419,24 @@ static atea_err take_events(atea_conn *c, size_t *taken)
         case ATEA_SESSION_EV_READY:
             c->ready = 1;
             break;
-        case ATEA_SESSION_EV_DATA:
+        case ATEA_SESSION_EV_DATA: {
+            size_t direct = 0;
+            if (c->direct != NULL && atea_wr_len(&c->rx) == c->rx_off) {
+                direct = c->direct_cap - c->direct_len;
+                direct = direct < ev.len ? direct : ev.len;
+                memcpy(c->direct + c->direct_len, ev.data, direct);
+                c->direct_len += direct;
+            }
+            if (direct == ev.len) {
+                break;
+            }
             if (c->rx_off == atea_wr_len(&c->rx)) {
                 atea_wr_reset(&c->rx);
                 c->rx_off = 0;
             }
-            ATEA_TRY(atea_wr_bytes(&c->rx, ev.data, ev.len));
+            ATEA_TRY(atea_wr_bytes(&c->rx, ev.data + direct, ev.len - direct));
             break;
+        }
         case ATEA_SESSION_EV_REFUSED:
         case ATEA_SESSION_EV_CLOSED:
             if (ev.err != ATEA_OK && c->refused == ATEA_OK) {
@@ -452,15 +514,19 @@ atea_err atea_conn_read(atea_conn *c, uint8_t *buf, size_t cap, size_t *n)
 {
     atea_err err = ATEA_OK;
     *n = 0;
-    for (;;) {
-        size_t avail = atea_wr_len(&c->rx) - c->rx_off;
-        if (avail > 0) {
-            size_t k = avail < cap ? avail : cap;
-            memcpy(buf, atea_wr_data(&c->rx) + c->rx_off, k);
-            c->rx_off += k;
-            *n = k;
-            goto out;
-        }
+    size_t avail = atea_wr_len(&c->rx) - c->rx_off;
+    if (avail > 0) {
+        size_t k = avail < cap ? avail : cap;
+        memcpy(buf, atea_wr_data(&c->rx) + c->rx_off, k);
+        c->rx_off += k;
+        *n = k;
+        goto out;
+    }
+    /* Nothing buffered: DATA that arrives while we wait is copied straight into buf. */
+    c->direct = buf;
+    c->direct_cap = cap;
+    c->direct_len = 0;
+    while (c->direct_len == 0) {
         ATEA_ENSURE(c->refused == ATEA_OK, c->refused);
         if (c->closed) {
             goto out; /* clean end of stream */
@@ -469,7 +535,11 @@ atea_err atea_conn_read(atea_conn *c, uint8_t *buf, size_t cap, size_t *n)
          * (re-attestation answers) still fire through atea_conn_expiry. */
         ATEA_TRY(blocking_round(c, UINT64_MAX));
     }
+    *n = c->direct_len;
 out:
+    c->direct = NULL;
+    c->direct_cap = 0;
+    c->direct_len = 0;
     return err;
 }
 
@@ -535,10 +605,7 @@ atea_err atea_conn_close(atea_conn *c)
             (void)wait_err;
         }
     }
-    sigpipe_guard g;
-    sigpipe_block(&g);
     (void)SSL_shutdown(c->ssl);
-    sigpipe_restore(&g);
 out:
     return err;
 }

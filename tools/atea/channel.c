@@ -352,6 +352,9 @@ static atea_err pipe_loop(atea_cli_channel *ch, atea_conn *c)
         if (st != ATEA_OK && st != ATEA_ERR_WANT_READ && st != ATEA_ERR_WANT_WRITE) {
             ATEA_TRY(st);
         }
+        if (st == ATEA_OK) {
+            continue; /* more to do before waiting: the step said so */
+        }
         uint64_t now = mono_ms();
         if (now >= reattest_at) {
             reattest_at = UINT64_MAX;
