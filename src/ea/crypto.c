@@ -22,7 +22,7 @@ static const char *const label_fk[2] = {
 /* The context string of an Exported Authenticator signature (§5.2.2), not NUL-terminated. */
 static const char cv_context[] = "Exported Authenticator";
 
-static const char *digest_name(atea_hash hash)
+const char *atea_ea_digest_name(atea_hash hash)
 {
     switch (hash) {
     case ATEA_HASH_SHA256:
@@ -85,14 +85,14 @@ atea_err atea_ea_transcript_hash(const atea_ea_keys *keys, const atea_slice *par
     unsigned int out_len = 0;
     int ok = 0;
     ATEA_ENSURE_ALLOC(md);
-    ok = EVP_DigestInit_ex2(md, EVP_get_digestbyname(digest_name(keys->hash)), NULL) == 1 &&
+    ok = EVP_DigestInit_ex2(md, EVP_get_digestbyname(atea_ea_digest_name(keys->hash)), NULL) == 1 &&
          EVP_DigestUpdate(md, keys->hc, keys->len) == 1;
     for (size_t i = 0; ok && i < n; i++) {
         ok = parts[i].len == 0 || EVP_DigestUpdate(md, parts[i].data, parts[i].len) == 1;
     }
     ok = ok && EVP_DigestFinal_ex(md, out, &out_len) == 1 && out_len == keys->len;
     ATEA_ENSURE_MSG(ok, ATEA_ERR_EA_CRYPTO, "%s of the authenticator transcript failed",
-                    digest_name(keys->hash));
+                    atea_ea_digest_name(keys->hash));
 out:
     EVP_MD_CTX_free(md);
     ERR_clear_error();
@@ -120,11 +120,11 @@ atea_err atea_ea_finished_mac(const atea_ea_keys *keys, const atea_slice *parts,
     uint8_t th[ATEA_HASH_MAX_LEN];
     size_t mac_len = 0;
     ATEA_TRY(atea_ea_transcript_hash(keys, parts, n, th));
-    ATEA_ENSURE_MSG(EVP_Q_mac(NULL, "HMAC", NULL, digest_name(keys->hash), NULL, keys->fk,
+    ATEA_ENSURE_MSG(EVP_Q_mac(NULL, "HMAC", NULL, atea_ea_digest_name(keys->hash), NULL, keys->fk,
                               keys->len, th, keys->len, out, keys->len, &mac_len) != NULL &&
                         mac_len == keys->len,
                     ATEA_ERR_EA_CRYPTO, "HMAC-%s of the authenticator transcript failed",
-                    digest_name(keys->hash));
+                    atea_ea_digest_name(keys->hash));
 out:
     atea_wipe(th, sizeof(th));
     ERR_clear_error();

@@ -18,6 +18,10 @@ typedef struct atea_ea_keys {
     uint8_t fk[ATEA_HASH_MAX_LEN];
 } atea_ea_keys;
 
+/* OpenSSL's name of the digest (for EVP_get_digestbyname, HMAC, HKDF), or NULL for an unknown
+ * value. */
+const char *atea_ea_digest_name(atea_hash hash);
+
 /* Export both values with the labels of `sender`, the party that creates the authenticator:
  * "EXPORTER-<client|server> authenticator handshake context" / "... finished key", empty context,
  * Hash.length bytes (RFC 9261 §5.1). */

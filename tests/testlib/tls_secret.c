@@ -13,19 +13,6 @@
 #include "core/wr.h"
 #include "ea/ea_internal.h"
 
-static const char *md_name(atea_hash hash)
-{
-    switch (hash) {
-    case ATEA_HASH_SHA256:
-        return "SHA256";
-    case ATEA_HASH_SHA384:
-        return "SHA384";
-    case ATEA_HASH_SHA512:
-        return "SHA512";
-    }
-    return NULL;
-}
-
 /* HKDF-Expand-Label(secret, label, context, out_len) = HKDF-Expand(secret, HkdfLabel, out_len),
  * HkdfLabel = uint16 length || opaque label<7..255> = "tls13 " + label || opaque context<0..255>.
  */
@@ -49,7 +36,8 @@ static atea_err expand_label(atea_hash hash, const uint8_t *secret, const char *
     ATEA_TRY(atea_wr_close_vec(&wr));
     ATEA_TRY(atea_wr_vec(&wr, 1, ctx, ctx_len));
     OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md_name(hash), 0),
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)atea_ea_digest_name(hash),
+                                         0),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, atea_hash_len(hash)),
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, atea_wr_len(&wr)),
         OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
@@ -72,7 +60,8 @@ atea_err atea_test_tls_export(atea_hash hash, const uint8_t *secret, const char 
     uint8_t ctx_hash[ATEA_HASH_MAX_LEN];
     uint8_t derived[ATEA_HASH_MAX_LEN];
     size_t hlen = atea_hash_len(hash);
-    const EVP_MD *md = md_name(hash) != NULL ? EVP_get_digestbyname(md_name(hash)) : NULL;
+    const EVP_MD *md =
+        atea_ea_digest_name(hash) != NULL ? EVP_get_digestbyname(atea_ea_digest_name(hash)) : NULL;
     ATEA_ENSURE(md != NULL && secret != NULL && label != NULL && out != NULL, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE(context != NULL || context_len == 0, ATEA_ERR_INVALID_ARG);
     ATEA_ENSURE(EVP_Digest("", 0, empty_hash, NULL, md, NULL) == 1 &&
