@@ -1,5 +1,4 @@
 /* `atea inspect` support: an indented, human-readable description of a CMW. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,26 +28,8 @@ static const char *form_name(atea_cmw_form form)
     return "unknown";
 }
 
-static atea_err printf_wr(atea_wr *out, unsigned indent, const char *fmt, ...) ATEA_PRINTF(3, 4);
-
-/* One line: indent, formatted text (truncated at 600 bytes), newline. */
-static atea_err printf_wr(atea_wr *out, unsigned indent, const char *fmt, ...)
-{
-    atea_err err = ATEA_OK;
-    char line[600];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    ATEA_ENSURE(n >= 0, ATEA_ERR_INTERNAL);
-    for (unsigned i = 0; i < indent; i++) {
-        ATEA_TRY(atea_wr_bytes(out, "  ", 2));
-    }
-    ATEA_TRY(atea_wr_bytes(out, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1));
-    ATEA_TRY(atea_wr_u8(out, '\n'));
-out:
-    return err;
-}
+/* Bytes of text per dump line; longer is cut. */
+#define CMW_DUMP_MAX_LINE 599u
 
 static void ind_names(uint32_t ind, char *buf, size_t size)
 {
@@ -85,8 +66,8 @@ static atea_err dump_value(const atea_buf *v, atea_wr *out, unsigned indent)
     char hex[2 * DUMP_PREVIEW_BYTES + 1];
     size_t shown = v->len < DUMP_PREVIEW_BYTES ? v->len : DUMP_PREVIEW_BYTES;
     ATEA_TRY(atea_hex_encode(v->data, shown, hex, sizeof(hex)));
-    ATEA_TRY(
-        printf_wr(out, indent, "value: %zu bytes: %s%s", v->len, hex, shown < v->len ? "..." : ""));
+    ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "value: %zu bytes: %s%s", v->len, hex,
+                           shown < v->len ? "..." : ""));
 out:
     return err;
 }
@@ -95,15 +76,16 @@ static atea_err dump_type(const atea_cmw *n, atea_wr *out, unsigned indent)
 {
     atea_err err = ATEA_OK;
     if (n->media_type == NULL) {
-        ATEA_TRY(printf_wr(out, indent, "type: Content-Format %u", (unsigned)n->content_format));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "type: Content-Format %u",
+                               (unsigned)n->content_format));
         goto out;
     }
     atea_cmw_mt mt = atea_cmw_media_type_lookup(n->media_type, strlen(n->media_type));
     if (mt == ATEA_CMW_MT_UNKNOWN) {
-        ATEA_TRY(printf_wr(out, indent, "type: \"%s\"", n->media_type));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "type: \"%s\"", n->media_type));
     } else {
-        ATEA_TRY(printf_wr(out, indent, "type: \"%s\" (%s)", n->media_type,
-                           atea_cmw_media_type_desc(mt)));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "type: \"%s\" (%s)", n->media_type,
+                               atea_cmw_media_type_desc(mt)));
     }
 out:
     return err;
@@ -140,8 +122,8 @@ static atea_err dump_nested(const atea_cmw *n, atea_wr *out, unsigned indent, un
     }
     atea_err decoded = atea_cmw_decode(n->value.data, n->value.len, NULL, &inner);
     if (decoded != ATEA_OK) {
-        ATEA_TRY(printf_wr(out, indent, "content: not a CMW: %s: %s", atea_err_name(decoded),
-                           atea_err_detail(decoded)));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "content: not a CMW: %s: %s",
+                               atea_err_name(decoded), atea_err_detail(decoded)));
         goto out;
     }
     ATEA_TRY(dump_node(inner, out, indent, "content: ", nest + 1));
@@ -157,25 +139,28 @@ static atea_err dump_node(const atea_cmw *n, atea_wr *out, unsigned indent, cons
     char names[96];
     switch (n->kind) {
     case ATEA_CMW_RECORD:
-        ATEA_TRY(printf_wr(out, indent, "%srecord", label));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "%srecord", label));
         ATEA_TRY(dump_type(n, out, indent + 1));
         if (n->ind != 0) {
             ind_names(n->ind, names, sizeof(names));
-            ATEA_TRY(printf_wr(out, indent + 1, "ind: %u (%s)", (unsigned)n->ind, names));
+            ATEA_TRY(atea_wr_linef(out, indent + 1, CMW_DUMP_MAX_LINE, "ind: %u (%s)",
+                                   (unsigned)n->ind, names));
         }
         ATEA_TRY(dump_value(&n->value, out, indent + 1));
         ATEA_TRY(dump_nested(n, out, indent + 1, nest));
         break;
     case ATEA_CMW_TAG:
-        ATEA_TRY(printf_wr(out, indent, "%stag %llu (Content-Format %u)", label,
-                           (unsigned long long)n->tag, (unsigned)n->content_format));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "%stag %llu (Content-Format %u)",
+                               label, (unsigned long long)n->tag, (unsigned)n->content_format));
         ATEA_TRY(dump_value(&n->value, out, indent + 1));
         ATEA_TRY(dump_nested(n, out, indent + 1, nest));
         break;
     case ATEA_CMW_COLLECTION:
-        ATEA_TRY(printf_wr(out, indent, "%scollection, %zu entries", label, n->n_entries));
+        ATEA_TRY(atea_wr_linef(out, indent, CMW_DUMP_MAX_LINE, "%scollection, %zu entries", label,
+                               n->n_entries));
         if (n->ctype != NULL) {
-            ATEA_TRY(printf_wr(out, indent + 1, "__cmwc_t: \"%s\"", n->ctype));
+            ATEA_TRY(
+                atea_wr_linef(out, indent + 1, CMW_DUMP_MAX_LINE, "__cmwc_t: \"%s\"", n->ctype));
         }
         for (size_t i = 0; i < n->n_entries; i++) {
             char lab[4 * ATEA_CMW_MAX_LABEL_LEN + 32];
@@ -199,13 +184,14 @@ atea_err atea_cmw_dump(const uint8_t *in, size_t len, struct atea_wr *out)
     atea_cmw *tree = NULL;
     ATEA_ENSURE(out != NULL && (in != NULL || len == 0), ATEA_ERR_INVALID_ARG);
     atea_cmw_form form = atea_cmw_demux(in, len);
-    ATEA_TRY(printf_wr(out, 0, "CMW (%s), %zu bytes", form_name(form), len));
+    ATEA_TRY(atea_wr_linef(out, 0, CMW_DUMP_MAX_LINE, "CMW (%s), %zu bytes", form_name(form), len));
     atea_err decoded = atea_cmw_decode(in, len, NULL, &tree);
     if (decoded != ATEA_OK) {
         /* Keep the decoder's detail: it says what is wrong and at which offset or path. */
         char detail[sizeof(atea_err_last()->detail)];
         snprintf(detail, sizeof(detail), "%s", atea_err_detail(decoded));
-        ATEA_TRY(printf_wr(out, 1, "malformed: %s: %s", atea_err_name(decoded), detail));
+        ATEA_TRY(atea_wr_linef(out, 1, CMW_DUMP_MAX_LINE, "malformed: %s: %s",
+                               atea_err_name(decoded), detail));
         ATEA_FAIL(decoded, "%s", detail);
     }
     ATEA_TRY(dump_node(tree, out, 1, "", 0));

@@ -1,5 +1,6 @@
 #include "core/wr.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,5 +245,31 @@ atea_err atea_wr_take(atea_wr *wr, atea_buf *out)
     wr->len = 0;
     wr->cap = 0;
 out:
+    return err;
+}
+
+atea_err atea_wr_vlinef(atea_wr *wr, unsigned indent, size_t max_text, const char *fmt, va_list ap)
+{
+    atea_err err = ATEA_OK;
+    char text[ATEA_WR_MAX_LINE];
+    ATEA_ENSURE_MSG(max_text < sizeof(text), ATEA_ERR_INVALID_ARG,
+                    "a line of %zu bytes exceeds the cap of %u", max_text, ATEA_WR_MAX_LINE - 1);
+    int n = vsnprintf(text, max_text + 1, fmt, ap);
+    ATEA_ENSURE(n >= 0, ATEA_ERR_INTERNAL);
+    for (unsigned i = 0; i < indent; i++) {
+        ATEA_TRY(atea_wr_bytes(wr, "  ", 2));
+    }
+    ATEA_TRY(atea_wr_bytes(wr, text, (size_t)n < max_text ? (size_t)n : max_text));
+    ATEA_TRY(atea_wr_u8(wr, '\n'));
+out:
+    return err;
+}
+
+atea_err atea_wr_linef(atea_wr *wr, unsigned indent, size_t max_text, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    atea_err err = atea_wr_vlinef(wr, indent, max_text, fmt, ap);
+    va_end(ap);
     return err;
 }

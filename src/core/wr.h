@@ -11,6 +11,7 @@
 #ifndef ATEA_CORE_WR_H
 #define ATEA_CORE_WR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,5 +79,15 @@ atea_err atea_wr_vec(atea_wr *wr, unsigned prefix_len, const void *p, size_t n) 
 /* Move the written bytes of a growable writer into out (the writer becomes empty). For a fixed
  * writer, copies them. */
 atea_err atea_wr_take(atea_wr *wr, atea_buf *out) ATEA_MUST_USE;
+
+/* Text output (dumps, descriptions): one line of `indent` times two spaces, the formatted text
+ * cut to its first max_text bytes (max_text < ATEA_WR_MAX_LINE), and '\n'. ATEA_ERR_INVALID_ARG
+ * for a larger max_text, ATEA_ERR_INTERNAL if formatting fails, else the writer's errors (a
+ * line that does not fit may be left partly written). */
+#define ATEA_WR_MAX_LINE 1024u
+atea_err atea_wr_vlinef(atea_wr *wr, unsigned indent, size_t max_text, const char *fmt, va_list ap)
+    ATEA_PRINTF(4, 0) ATEA_MUST_USE;
+atea_err atea_wr_linef(atea_wr *wr, unsigned indent, size_t max_text, const char *fmt, ...)
+    ATEA_PRINTF(4, 5) ATEA_MUST_USE;
 
 #endif

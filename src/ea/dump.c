@@ -4,7 +4,6 @@
  * (through atea_rd) rather than calling the strict parsers, so that on malformed input it keeps
  * everything decoded so far and ends with the error and its offset.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,25 +27,8 @@ typedef struct dumper {
     uint8_t types[4]; /* the first message types, for the summary line */
 } dumper;
 
-static atea_err line(dumper *d, unsigned indent, const char *fmt, ...) ATEA_PRINTF(3, 4);
-
-static atea_err line(dumper *d, unsigned indent, const char *fmt, ...)
-{
-    atea_err err = ATEA_OK;
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    ATEA_ENSURE(n >= 0, ATEA_ERR_INTERNAL);
-    for (unsigned i = 0; i < indent; i++) {
-        ATEA_TRY(atea_wr_bytes(&d->text, "  ", 2));
-    }
-    ATEA_TRY(atea_wr_bytes(&d->text, buf, strlen(buf)));
-    ATEA_TRY(atea_wr_u8(&d->text, '\n'));
-out:
-    return err;
-}
+/* Bytes of text per dump line; longer is cut. */
+#define DUMP_MAX_LINE 511u
 
 static atea_err hex(dumper *d, unsigned indent, atea_slice s)
 {
@@ -56,10 +38,11 @@ static atea_err hex(dumper *d, unsigned indent, atea_slice s)
         char h[65];
         size_t n = shown - off < 32 ? shown - off : 32;
         ATEA_TRY(atea_hex_encode(s.data + off, n, h, sizeof(h)));
-        ATEA_TRY(line(d, indent, "%s", h));
+        ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "%s", h));
     }
     if (shown < s.len) {
-        ATEA_TRY(line(d, indent, "... (%zu more bytes)", s.len - shown));
+        ATEA_TRY(
+            atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "... (%zu more bytes)", s.len - shown));
     }
 out:
     return err;
@@ -85,7 +68,8 @@ static atea_err dump_sigalgs(dumper *d, unsigned indent, atea_slice data)
         uint16_t s;
         ATEA_TRY(atea_rd_u16(&list, &s));
         const char *name = atea_ea_scheme_name(s);
-        ATEA_TRY(line(d, indent, "%s (0x%04x)", name != NULL ? name : "unknown", s));
+        ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "%s (0x%04x)",
+                               name != NULL ? name : "unknown", s));
     }
     ATEA_TRY(atea_rd_end(&list));
     ATEA_TRY(atea_rd_end(&rd));
@@ -98,7 +82,7 @@ static atea_err dump_extensions(dumper *d, unsigned indent, atea_rd *rd, size_t 
     atea_err err = ATEA_OK;
     atea_rd list;
     ATEA_TRY(atea_rd_vec(rd, 2, min, 0xffff, &list));
-    ATEA_TRY(line(d, indent, "extensions: %zu bytes", list.len));
+    ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "extensions: %zu bytes", list.len));
     while (atea_rd_left(&list) > 0) {
         uint16_t type;
         atea_rd data;
@@ -106,18 +90,20 @@ static atea_err dump_extensions(dumper *d, unsigned indent, atea_rd *rd, size_t 
         ATEA_TRY(atea_rd_u16(&list, &type));
         ATEA_TRY(atea_rd_vec(&list, 2, 0, 0xffff, &data));
         atea_slice s = {data.data, data.len};
-        ATEA_TRY(line(d, indent + 1, "%s (%u, 0x%04x): %zu bytes at offset %zu", ext_name(d, type),
-                      type, type, s.len, at));
+        ATEA_TRY(atea_wr_linef(&d->text, indent + 1, DUMP_MAX_LINE,
+                               "%s (%u, 0x%04x): %zu bytes at offset %zu", ext_name(d, type), type,
+                               type, s.len, at));
         if (type == ATEA_EA_EXT_SIGNATURE_ALGORITHMS) {
             ATEA_TRY(dump_sigalgs(d, indent + 2, s));
         } else if (type == d->cmw_type && s.len == 0) {
-            ATEA_TRY(line(d, indent + 2, "(empty: the requester accepts attestation)"));
+            ATEA_TRY(atea_wr_linef(&d->text, indent + 2, DUMP_MAX_LINE,
+                                   "(empty: the requester accepts attestation)"));
         } else if (type == d->cmw_type && s.len > 2) {
             /* RFC 9999 demultiplexing: a JSON CMW starts with '[' or '{'. */
             int json = s.data[2] == '[' || s.data[2] == '{';
-            ATEA_TRY(line(d, indent + 2, "CMW (%s): uint16 length %u, %zu bytes follow",
-                          json ? "JSON" : "CBOR", (unsigned)((s.data[0] << 8) | s.data[1]),
-                          s.len - 2));
+            ATEA_TRY(atea_wr_linef(
+                &d->text, indent + 2, DUMP_MAX_LINE, "CMW (%s): uint16 length %u, %zu bytes follow",
+                json ? "JSON" : "CBOR", (unsigned)((s.data[0] << 8) | s.data[1]), s.len - 2));
             ATEA_TRY(hex(d, indent + 2, (atea_slice){s.data + 2, s.len - 2}));
         } else {
             ATEA_TRY(hex(d, indent + 2, s));
@@ -136,21 +122,23 @@ static atea_err dump_x509(dumper *d, unsigned indent, atea_slice der)
     char *mem = NULL;
     ATEA_ENSURE_ALLOC(bio);
     if (x == NULL || p != der.data + der.len) {
-        ATEA_TRY(line(d, indent, "(not a well-formed DER X.509 certificate)"));
+        ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE,
+                               "(not a well-formed DER X.509 certificate)"));
         goto out;
     }
     EVP_PKEY *key = X509_get0_pubkey(x);
     X509_NAME_print_ex(bio, X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
     BIO_write(bio, "\0", 1);
     BIO_get_mem_data(bio, &mem);
-    ATEA_TRY(line(d, indent, "subject: %s", mem));
+    ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "subject: %s", mem));
     (void)BIO_reset(bio);
     X509_NAME_print_ex(bio, X509_get_issuer_name(x), 0, XN_FLAG_RFC2253);
     BIO_write(bio, "\0", 1);
     BIO_get_mem_data(bio, &mem);
-    ATEA_TRY(line(d, indent, "issuer: %s", mem));
-    ATEA_TRY(line(d, indent, "key: %s, %d bits", key != NULL ? EVP_PKEY_get0_type_name(key) : "?",
-                  key != NULL ? EVP_PKEY_get_bits(key) : 0));
+    ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "issuer: %s", mem));
+    ATEA_TRY(atea_wr_linef(&d->text, indent, DUMP_MAX_LINE, "key: %s, %d bits",
+                           key != NULL ? EVP_PKEY_get0_type_name(key) : "?",
+                           key != NULL ? EVP_PKEY_get_bits(key) : 0));
 out:
     X509_free(x);
     BIO_free(bio);
@@ -163,7 +151,8 @@ static atea_err dump_request_body(dumper *d, atea_rd *body)
     atea_err err = ATEA_OK;
     atea_rd ctx;
     ATEA_TRY(atea_rd_vec(body, 1, 0, ATEA_EA_MAX_CONTEXT_LEN, &ctx));
-    ATEA_TRY(line(d, 1, "certificate_request_context: %zu bytes", ctx.len));
+    ATEA_TRY(atea_wr_linef(&d->text, 1, DUMP_MAX_LINE, "certificate_request_context: %zu bytes",
+                           ctx.len));
     ATEA_TRY(hex(d, 2, (atea_slice){ctx.data, ctx.len}));
     ATEA_TRY(dump_extensions(d, 1, body, 2));
 out:
@@ -176,17 +165,19 @@ static atea_err dump_certificate_body(dumper *d, atea_rd *body)
     atea_rd ctx;
     atea_rd list;
     ATEA_TRY(atea_rd_vec(body, 1, 0, ATEA_EA_MAX_CONTEXT_LEN, &ctx));
-    ATEA_TRY(line(d, 1, "certificate_request_context: %zu bytes", ctx.len));
+    ATEA_TRY(atea_wr_linef(&d->text, 1, DUMP_MAX_LINE, "certificate_request_context: %zu bytes",
+                           ctx.len));
     ATEA_TRY(hex(d, 2, (atea_slice){ctx.data, ctx.len}));
     ATEA_TRY(atea_rd_vec(body, 3, 0, 0xffffff, &list));
-    ATEA_TRY(
-        line(d, 1, "certificate_list: %zu bytes%s", list.len, list.len == 0 ? " (empty)" : ""));
+    ATEA_TRY(atea_wr_linef(&d->text, 1, DUMP_MAX_LINE, "certificate_list: %zu bytes%s", list.len,
+                           list.len == 0 ? " (empty)" : ""));
     for (size_t i = 0; atea_rd_left(&list) > 0; i++) {
         atea_rd der;
         size_t at = atea_rd_pos(&list);
         ATEA_TRY(atea_rd_vec(&list, 3, 1, 0xffffff, &der));
-        ATEA_TRY(line(d, 2, "[%zu] cert_data: %zu bytes at offset %zu%s", i, der.len, at,
-                      i == 0 ? " (end-entity)" : ""));
+        ATEA_TRY(atea_wr_linef(&d->text, 2, DUMP_MAX_LINE,
+                               "[%zu] cert_data: %zu bytes at offset %zu%s", i, der.len, at,
+                               i == 0 ? " (end-entity)" : ""));
         ATEA_TRY(dump_x509(d, 3, (atea_slice){der.data, der.len}));
         ATEA_TRY(dump_extensions(d, 3, &list, 0));
     }
@@ -201,9 +192,10 @@ static atea_err dump_cert_verify_body(dumper *d, atea_rd *body)
     atea_rd sig;
     ATEA_TRY(atea_rd_u16(body, &scheme));
     const char *name = atea_ea_scheme_name(scheme);
-    ATEA_TRY(line(d, 1, "algorithm: %s (0x%04x)", name != NULL ? name : "unknown", scheme));
+    ATEA_TRY(atea_wr_linef(&d->text, 1, DUMP_MAX_LINE, "algorithm: %s (0x%04x)",
+                           name != NULL ? name : "unknown", scheme));
     ATEA_TRY(atea_rd_vec(body, 2, 0, 0xffff, &sig));
-    ATEA_TRY(line(d, 1, "signature: %zu bytes", sig.len));
+    ATEA_TRY(atea_wr_linef(&d->text, 1, DUMP_MAX_LINE, "signature: %zu bytes", sig.len));
     ATEA_TRY(hex(d, 2, (atea_slice){sig.data, sig.len}));
 out:
     return err;
@@ -223,8 +215,9 @@ static atea_err dump_message(dumper *d, atea_rd *in)
     ATEA_TRY(atea_rd_u24(in, &announced));
     present = announced <= atea_rd_left(in) ? announced : atea_rd_left(in);
     ATEA_TRY(atea_rd_slice(in, present, &hs.body));
-    ATEA_TRY(line(d, 0, "%s (%u), %u-byte body at offset %zu%s", atea_ea_hs_name(hs.type), hs.type,
-                  announced, hs.offset, present < announced ? " (truncated)" : ""));
+    ATEA_TRY(atea_wr_linef(&d->text, 0, DUMP_MAX_LINE, "%s (%u), %u-byte body at offset %zu%s",
+                           atea_ea_hs_name(hs.type), hs.type, announced, hs.offset,
+                           present < announced ? " (truncated)" : ""));
     if (d->n_msgs < sizeof(d->types)) {
         d->types[d->n_msgs] = hs.type;
     }
@@ -242,10 +235,10 @@ static atea_err dump_message(dumper *d, atea_rd *in)
         ATEA_TRY(dump_cert_verify_body(d, &body));
         break;
     case ATEA_EA_HS_FINISHED:
-        ATEA_TRY(line(d, 1, "verify_data: %zu bytes%s", body.len,
-                      body.len == 32 || body.len == 48 || body.len == 64
-                          ? ""
-                          : " (no suite hash has this length)"));
+        ATEA_TRY(atea_wr_linef(&d->text, 1, DUMP_MAX_LINE, "verify_data: %zu bytes%s", body.len,
+                               body.len == 32 || body.len == 48 || body.len == 64
+                                   ? ""
+                                   : " (no suite hash has this length)"));
         ATEA_TRY(hex(d, 2, hs.body));
         ATEA_TRY(atea_rd_skip(&body, body.len));
         break;
@@ -289,7 +282,7 @@ static atea_err dump_all(dumper *d, atea_rd *rd)
     while (atea_rd_left(rd) > 0) {
         ATEA_TRY(dump_message(d, rd));
     }
-    ATEA_TRY(line(d, 0, "summary: %s", summary(d)));
+    ATEA_TRY(atea_wr_linef(&d->text, 0, DUMP_MAX_LINE, "summary: %s", summary(d)));
 out:
     return err;
 }
@@ -319,7 +312,8 @@ atea_err atea_ea_dump(const uint8_t *msg, size_t len, uint16_t cmw_ext_type, ate
         /* Keep the failing code and its detail (which names the offset) for the caller. */
         char detail[sizeof(atea_err_last()->detail)];
         snprintf(detail, sizeof(detail), "%s", atea_err_detail(walk));
-        ATEA_TRY(line(&d, 0, "error: %s (%s)", detail, atea_err_name(walk)));
+        ATEA_TRY(atea_wr_linef(&d.text, 0, DUMP_MAX_LINE, "error: %s (%s)", detail,
+                               atea_err_name(walk)));
         ATEA_TRY(take_text(&d, text));
         ATEA_FAIL(walk, "%s", detail);
     }

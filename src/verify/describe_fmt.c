@@ -15,38 +15,11 @@
 #include "verify/chain.h"
 #include "verify/describe_internal.h"
 
-static atea_err write_indent(atea__describe *d, unsigned extra)
-{
-    atea_err err = ATEA_OK;
-    for (unsigned i = 0; i < d->indent + extra; i++) {
-        ATEA_TRY(atea_wr_bytes(d->out, "  ", 2));
-    }
-out:
-    return err;
-}
-
-static atea_err vline(atea__describe *d, unsigned extra, const char *fmt, va_list ap)
-    ATEA_PRINTF(3, 0);
-
-static atea_err vline(atea__describe *d, unsigned extra, const char *fmt, va_list ap)
-{
-    atea_err err = ATEA_OK;
-    char buf[ATEA_DESCRIBE_MAX_LINE];
-    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    ATEA_ENSURE(n >= 0, ATEA_ERR_INTERNAL);
-    size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
-    ATEA_TRY(write_indent(d, extra));
-    ATEA_TRY(atea_wr_bytes(d->out, buf, len));
-    ATEA_TRY(atea_wr_u8(d->out, '\n'));
-out:
-    return err;
-}
-
 atea_err atea__describe_line(atea__describe *d, unsigned extra, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    atea_err err = vline(d, extra, fmt, ap);
+    atea_err err = atea_wr_vlinef(d->out, d->indent + extra, ATEA_DESCRIBE_MAX_LINE - 1, fmt, ap);
     va_end(ap);
     return err;
 }

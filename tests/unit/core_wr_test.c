@@ -81,6 +81,28 @@ static void test_nesting_limit(void **state)
     EXPECT_ERR(atea_wr_close_vec(&wr), ATEA_ERR_BAD_STATE);
 }
 
+/* Text lines: two spaces per indent level, the text cut at max_text bytes, then '\n'. */
+static void test_text_lines(void **state)
+{
+    (void)state;
+    atea_wr wr;
+    atea_buf out = {0};
+    EXPECT_OK(atea_wr_init_growable(&wr, 16, 4096));
+    EXPECT_OK(atea_wr_linef(&wr, 2, 20, "%s=%d", "x", 42));
+    EXPECT_OK(atea_wr_linef(&wr, 0, 5, "%s", "abcdefgh")); /* cut */
+    EXPECT_OK(atea_wr_linef(&wr, 1, 5, "%s", "abcde"));    /* exactly max_text */
+    EXPECT_ERR(atea_wr_linef(&wr, 0, ATEA_WR_MAX_LINE, "%s", "x"), ATEA_ERR_INVALID_ARG);
+    EXPECT_OK(atea_wr_take(&wr, &out));
+    assert_int_equal(out.len, strlen("    x=42\nabcde\n  abcde\n"));
+    assert_memory_equal(out.data, "    x=42\nabcde\n  abcde\n", out.len);
+    atea_buf_free(&out);
+    /* A line that does not fit a fixed writer fails with the writer's code. */
+    uint8_t buf[4];
+    atea_wr_init_fixed(&wr, buf, sizeof(buf));
+    EXPECT_ERR(atea_wr_linef(&wr, 0, 20, "%s", "abcd"), ATEA_ERR_BUFFER_TOO_SMALL);
+    atea_wr_dispose(&wr);
+}
+
 static void test_hex_round_trip_and_errors(void **state)
 {
     (void)state;
@@ -133,6 +155,7 @@ int main(void)
         cmocka_unit_test(test_vectors_nested),
         cmocka_unit_test(test_vector_overflow_rejected),
         cmocka_unit_test(test_nesting_limit),
+        cmocka_unit_test(test_text_lines),
         cmocka_unit_test(test_hex_round_trip_and_errors),
         cmocka_unit_test(test_error_registry),
         cmocka_unit_test(test_error_detail_can_wrap_the_previous_one),
