@@ -271,6 +271,11 @@ int atea_test_identities_state_new(void **state, size_t state_size)
     return 0;
 }
 
+int atea_test_identities_group_setup(void **state)
+{
+    return atea_test_identities_state_new(state, sizeof(atea_test_identities));
+}
+
 int atea_test_identities_state_free(void **state)
 {
     atea_test_identities_dispose(*state);

@@ -75,5 +75,7 @@ void atea_test_identities_dispose(atea_test_identities *set);
  * *state a zeroed allocation of state_size bytes; _free disposes of the set and frees the state. */
 int atea_test_identities_state_new(void **state, size_t state_size);
 int atea_test_identities_state_free(void **state);
+/* The group setup for a state that is the set alone (teardown: atea_test_identities_state_free). */
+int atea_test_identities_group_setup(void **state);
 
 #endif

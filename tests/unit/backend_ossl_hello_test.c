@@ -17,19 +17,6 @@
 
 #define MAX_HELLO_EXTS 128
 
-static int setup_identities(void **state)
-{
-    *state = calloc(1, sizeof(atea_test_identities));
-    return *state == NULL ? -1 : 0;
-}
-
-static int teardown_identities(void **state)
-{
-    atea_test_identities_dispose(*state);
-    free(*state);
-    return 0;
-}
-
 /* ---- the parser ---------------------------------------------------------------------------- */
 
 static atea_err parse_hex(const char *hex, uint16_t *out, size_t cap, size_t *n)
@@ -475,5 +462,6 @@ int main(void)
         cmocka_unit_test(test_unprepared_server_has_no_record),
         cmocka_unit_test(test_client_reports_certificate_request_sigalgs),
     };
-    return cmocka_run_group_tests(tests, setup_identities, teardown_identities);
+    return cmocka_run_group_tests(tests, atea_test_identities_group_setup,
+                                  atea_test_identities_state_free);
 }

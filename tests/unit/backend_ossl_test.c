@@ -24,32 +24,6 @@ static const char *const ea_labels[4] = {
     "EXPORTER-server authenticator finished key",
 };
 
-static int setup_identities(void **state)
-{
-    *state = calloc(1, sizeof(atea_test_identities));
-    return *state == NULL ? -1 : 0;
-}
-
-static int teardown_identities(void **state)
-{
-    atea_test_identities_dispose(*state);
-    free(*state);
-    return 0;
-}
-
-static size_t hash_len(atea_hash h)
-{
-    switch (h) {
-    case ATEA_HASH_SHA256:
-        return 32;
-    case ATEA_HASH_SHA384:
-        return 48;
-    case ATEA_HASH_SHA512:
-        return 64;
-    }
-    return 0;
-}
-
 static atea_err export(const atea_tls *tls, const char *label, uint8_t *out, size_t len)
 {
     return tls->ops->exporter(tls->impl, label, strlen(label), NULL, 0, out, len);
@@ -98,9 +72,10 @@ static void check_peer_cert(const atea_tls *tls, const atea_test_identity *peer)
     atea_buf_free(&der);
 }
 
-static void run_suite_for_every_key(atea_test_identities *ids, const char *suite, atea_hash want)
+/* len: the suite hash's output length (RFC 9261 §5.1: the exporters' length). */
+static void run_suite_for_every_key(atea_test_identities *ids, const char *suite, atea_hash want,
+                                    size_t len)
 {
-    size_t len = hash_len(want);
     uint8_t first[4][64];
     for (int t = 0; t < ATEA_TEST_KEY_COUNT; t++) {
         const atea_test_identity *id = atea_test_identities_get(ids, (atea_test_keytype)t);
@@ -130,12 +105,12 @@ static void run_suite_for_every_key(atea_test_identities *ids, const char *suite
 
 static void test_every_key_type_sha256(void **state)
 {
-    run_suite_for_every_key(*state, SUITE_SHA256, ATEA_HASH_SHA256);
+    run_suite_for_every_key(*state, SUITE_SHA256, ATEA_HASH_SHA256, 32);
 }
 
 static void test_every_key_type_sha384(void **state)
 {
-    run_suite_for_every_key(*state, SUITE_SHA384, ATEA_HASH_SHA384);
+    run_suite_for_every_key(*state, SUITE_SHA384, ATEA_HASH_SHA384, 48);
 }
 
 /* RFC 9261 §9: a server must not export before the client's Finished is verified. Step the
@@ -368,5 +343,6 @@ int main(void)
         cmocka_unit_test(test_issued_identity_handshake),
         cmocka_unit_test(test_init_and_prepare_arguments),
     };
-    return cmocka_run_group_tests(tests, setup_identities, teardown_identities);
+    return cmocka_run_group_tests(tests, atea_test_identities_group_setup,
+                                  atea_test_identities_state_free);
 }
