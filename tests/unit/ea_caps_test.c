@@ -2,7 +2,6 @@
  * The ea layer's caps, each at the cap and one over (style.md P8): message size (built and
  * received), certificates per authenticator (built and received), contexts per connection.
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,33 +11,22 @@
 #include "ea/ea_internal.h"
 #include "tls_secret.h"
 
-typedef struct fixture {
-    atea_test_identities set;
-} fixture;
-
-/* The identities are the state's first member (atea_test_identities_state_free disposes them). */
-_Static_assert(offsetof(fixture, set) == 0, "the identities come first");
-
-static int group_setup(void **state)
+/* The group state is a set of identities (atea_test_identities_group_setup). */
+static const atea_test_identity *ed25519(atea_test_identities *ids)
 {
-    return atea_test_identities_state_new(state, sizeof(fixture));
-}
-
-static const atea_test_identity *ed25519(fixture *f)
-{
-    return atea_test_identities_get(&f->set, ATEA_TEST_KEY_ED25519);
+    return atea_test_identities_get(ids, ATEA_TEST_KEY_ED25519);
 }
 
 static void test_message_size_cap(void **state)
 {
-    fixture *f = *state;
+    atea_test_identities *ids = *state;
     atea_test_ea_conn first;
     atea_buf req = {0};
     atea_test_ea_cred cred;
     atea_buf auth = {0};
     atea_buf out = {0};
     atea_ea_identity vid;
-    atea_test_ea_cred_init(&cred, ed25519(f), 1, NULL, 0);
+    atea_test_ea_cred_init(&cred, ed25519(ids), 1, NULL, 0);
     EXPECT_OK(atea_test_ea_conn_init(&first, ATEA_HASH_SHA256, 0x5a, NULL));
     EXPECT_OK(atea_ea_request(first.server, NULL, &req));
     EXPECT_OK(atea_ea_authenticate(first.client, req.data, req.len, &cred.cred, &auth));
@@ -73,8 +61,8 @@ static void test_message_size_cap(void **state)
 
 static void test_certificate_count_cap(void **state)
 {
-    fixture *f = *state;
-    const atea_test_identity *id = ed25519(f);
+    atea_test_identities *ids = *state;
+    const atea_test_identity *id = ed25519(ids);
     atea_ea_opts opts;
     atea_test_ea_conn c;
     atea_buf out = {0};
@@ -138,5 +126,6 @@ int main(void)
         cmocka_unit_test(test_certificate_count_cap),
         cmocka_unit_test(test_context_count_cap),
     };
-    return cmocka_run_group_tests(tests, group_setup, atea_test_identities_state_free);
+    return cmocka_run_group_tests(tests, atea_test_identities_group_setup,
+                                  atea_test_identities_state_free);
 }

@@ -5,7 +5,6 @@
  * malformation is refused with ATEA_ERR_EA_BAD_CERT; the key check gives EVP_PKEY_eq's answer,
  * also when the certificate encodes the key differently from the key object (compressed point).
  */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,18 +18,6 @@
 #include "core/check.h"
 #include "ea/ea_internal.h"
 #include "test_certs.h"
-
-typedef struct fixture {
-    atea_test_identities set;
-} fixture;
-
-/* The identities are the state's first member (atea_test_identities_state_free disposes them). */
-_Static_assert(offsetof(fixture, set) == 0, "the identities come first");
-
-static int group_setup(void **state)
-{
-    return atea_test_identities_state_new(state, sizeof(fixture));
-}
 
 /* The walk finds exactly the bytes OpenSSL encodes for the decoded certificate's key. */
 static void expect_spki_as_openssl(const atea_buf *der, X509 *cert)
@@ -49,10 +36,10 @@ static void expect_spki_as_openssl(const atea_buf *der, X509 *cert)
 
 static void test_spki_walk_matches_openssl(void **state)
 {
-    fixture *f = *state;
+    atea_test_identities *ids = *state;
     static const atea_test_keytype types[] = {ATEA_TEST_KEY_P256, ATEA_TEST_KEY_ED25519};
     for (size_t i = 0; i < ATEA_ARRAY_LEN(types); i++) {
-        const atea_test_identity *id = atea_test_identities_get(&f->set, types[i]);
+        const atea_test_identity *id = atea_test_identities_get(ids, types[i]);
         expect_spki_as_openssl(&id->leaf_der, id->leaf);
         expect_spki_as_openssl(&id->ca_der, id->ca);
     }
@@ -66,8 +53,8 @@ static atea_err walk(const uint8_t *der, size_t len)
 
 static void test_spki_walk_refuses_malformed(void **state)
 {
-    fixture *f = *state;
-    const atea_buf *leaf = &atea_test_identities_get(&f->set, ATEA_TEST_KEY_P256)->leaf_der;
+    atea_test_identities *ids = *state;
+    const atea_buf *leaf = &atea_test_identities_get(ids, ATEA_TEST_KEY_P256)->leaf_der;
     static const uint8_t empty_seq[] = {0x30, 0x00};
     static const uint8_t not_seq[] = {0x31, 0x00};
     /* 0x84: a 4-byte length, beyond any certificate an authenticator can carry. */
@@ -105,9 +92,9 @@ static EVP_PKEY *keygen(const char *type, const char *param)
 
 static void test_key_match(void **state)
 {
-    fixture *f = *state;
-    const atea_test_identity *p256 = atea_test_identities_get(&f->set, ATEA_TEST_KEY_P256);
-    const atea_test_identity *ed = atea_test_identities_get(&f->set, ATEA_TEST_KEY_ED25519);
+    atea_test_identities *ids = *state;
+    const atea_test_identity *p256 = atea_test_identities_get(ids, ATEA_TEST_KEY_P256);
+    const atea_test_identity *ed = atea_test_identities_get(ids, ATEA_TEST_KEY_ED25519);
     EVP_PKEY *other_p256 = keygen("EC", "P-256");
     EVP_PKEY *other_ed = keygen("ED25519", NULL);
     EXPECT_OK(atea_ea_key_matches_cert(p256->key, atea_test_slice(&p256->leaf_der)));
@@ -151,8 +138,8 @@ static char *compressed_pem(EVP_PKEY *key)
  * uncompressed key object's, and the exact comparison still says "same key". */
 static void test_key_match_other_encoding(void **state)
 {
-    fixture *f = *state;
-    const atea_test_identity *p256 = atea_test_identities_get(&f->set, ATEA_TEST_KEY_P256);
+    atea_test_identities *ids = *state;
+    const atea_test_identity *p256 = atea_test_identities_get(ids, ATEA_TEST_KEY_P256);
     EVP_PKEY *key = keygen("EC", "P-256");
     char *pem = compressed_pem(key);
     atea_test_identity *leaf = atea_test_identity_issue(ATEA_TEST_KEY_P256, pem, p256);
@@ -175,5 +162,7 @@ int main(void)
         cmocka_unit_test(test_key_match),
         cmocka_unit_test(test_key_match_other_encoding),
     };
-    return cmocka_run_group_tests(tests, group_setup, atea_test_identities_state_free);
+    /* The group state is a set of identities. */
+    return cmocka_run_group_tests(tests, atea_test_identities_group_setup,
+                                  atea_test_identities_state_free);
 }
