@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include <jansson.h>
 
 #include "core/check.h"
@@ -347,10 +349,25 @@ out:
     return err;
 }
 
+/* Absent files mean "not checked" (a WARNING), but the directory itself must exist: a mistyped
+ * path would otherwise silently turn off revocation and TCB status checks. */
+static atea_err check_dir(const char *dir)
+{
+    atea_err err = ATEA_OK;
+    struct stat st;
+    ATEA_ENSURE_MSG(stat(dir, &st) == 0, ATEA_ERR_TDX_BAD_COLLATERAL, "collateral directory %s: %s",
+                    dir, strerror(errno));
+    ATEA_ENSURE_MSG(S_ISDIR(st.st_mode), ATEA_ERR_TDX_BAD_COLLATERAL,
+                    "collateral directory %s is not a directory", dir);
+out:
+    return err;
+}
+
 static atea_err resolve_names(const char *dir, const atea_tdx_collateral_files *files,
                               name_set *names)
 {
     atea_err err = ATEA_OK;
+    ATEA_TRY(check_dir(dir));
     for (size_t i = 0; i < 5; i++) {
         memcpy(names->names[i], DEFAULT_NAMES[i], strlen(DEFAULT_NAMES[i]) + 1);
     }

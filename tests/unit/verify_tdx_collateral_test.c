@@ -587,6 +587,28 @@ static void test_collateral_dir_through_env(void **state)
     atea_buf_free(&quote);
 }
 
+/* A collateral directory that does not exist (a typo in --collateral) is not "no collateral":
+ * revocation and TCB status would silently go unchecked, so it is a hard failure. */
+static void test_collateral_dir_missing(void **state)
+{
+    (void)state;
+    atea_buf quote = atea_test_read_file(atea_test_shared_path(TDX_V5_QUOTE));
+    atea_appraisal *a = NULL;
+    EXPECT_ERR(verify_v5_with_dir(&quote, "/nonexistent/atea-collateral", &a),
+               ATEA_ERR_TDX_BAD_COLLATERAL);
+    assert_non_null(strstr(atea_err_last()->detail, "/nonexistent/atea-collateral"));
+    assert_int_equal(atea_appraisal_status(a), ATEA_EAR_CONTRAINDICATED);
+    atea_appraisal_free(a);
+    /* a file where the directory should be */
+    atea_tdx_collateral *coll = NULL;
+    EXPECT_OK(atea_tdx_collateral_new(&coll));
+    EXPECT_ERR(atea_tdx_collateral_load_dir(coll, atea_test_shared_path(TDX_V5_QUOTE), NULL),
+               ATEA_ERR_TDX_BAD_COLLATERAL);
+    assert_non_null(strstr(atea_err_last()->detail, "not a directory"));
+    atea_tdx_collateral_free(coll);
+    atea_buf_free(&quote);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_tcb_info_content),
         cmocka_unit_test(test_collateral_caps),
         cmocka_unit_test(test_collateral_dir_through_env),
+        cmocka_unit_test(test_collateral_dir_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
