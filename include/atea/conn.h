@@ -72,9 +72,10 @@ void atea_conn_free(atea_conn *c);
 atea_err atea_conn_step(atea_conn *c) ATEA_MUST_USE;
 
 /* Next session event (atea_session_next_event), after atea_conn_step. A DATA event's bytes are
- * borrowed from the connection's input buffer: they stay valid until the next atea_conn_step (or
- * blocking call), which is when they are overwritten. Call atea_conn_step again, without waiting
- * for the socket, whenever it returned ATEA_OK: it stops reading while events are untaken. */
+ * borrowed from the connection's input buffer: they stay valid until the first atea_conn_step (or
+ * blocking call) after it was taken, which may overwrite them. Events not yet taken stay valid
+ * across steps: the buffer is not reused under them. Call atea_conn_step again, without waiting
+ * for the socket, whenever it returned ATEA_OK. */
 int atea_conn_next_event(atea_conn *c, atea_session_event *ev);
 
 /* Absolute CLOCK_MONOTONIC deadline in ms (UINT64_MAX: none). */

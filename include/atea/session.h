@@ -233,6 +233,10 @@ typedef struct atea_session_event {
 /* Take the next event: 1 and *ev filled, or 0 if there is none. */
 int atea_session_next_event(atea_session *s, atea_session_event *ev);
 
+/* Bytes of application data in DATA events not yet taken with atea_session_next_event. While it
+ * is not 0, a caller of atea_session_feed_borrow must keep the bytes it fed in place. */
+size_t atea_session_pending_data(const atea_session *s);
+
 /* When atea_session_on_timeout must be called next (caller's clock, ms); UINT64_MAX if no
  * timer is armed. */
 uint64_t atea_session_expiry(const atea_session *s);

@@ -233,6 +233,11 @@ int atea_session_next_event(atea_session *s, atea_session_event *ev)
     return 1;
 }
 
+size_t atea_session_pending_data(const atea_session *s)
+{
+    return s != NULL ? s->pending_data : 0;
+}
+
 /* For the steps of the failure path that may not replace the first error. */
 static void best_effort(atea_err ignored)
 {

@@ -39,9 +39,9 @@ struct atea_conn {
     int closed;       /* CLOSED seen */
     atea_err refused; /* the error of a REFUSED/CLOSED event, if any */
     uint8_t in[CONN_READ_CHUNK];
-    size_t in_len; /* bytes read into `in` */
-    size_t in_fed; /* of which the session consumed (DATA events may point into them until the
-                    * next step, which compacts first: atea_session_feed_borrow) */
+    size_t in_len;          /* bytes read into `in` */
+    size_t in_fed;          /* of which the session consumed (DATA events may point into them until
+                             * taken: the first step after that compacts, atea_session_feed_borrow) */
     BIO_METHOD *bio_method; /* the MSG_NOSIGNAL socket BIO under ssl */
     atea_wr rx;             /* DATA bytes for atea_conn_read */
     size_t rx_off;
@@ -299,11 +299,12 @@ out:
 }
 
 /* Read what TLS has, then feed it to the session once. DATA events borrow `in` (no copy), so
- * the bytes they point to stay in place until the next step compacts the buffer. */
+ * the bytes they point to stay in place until the caller has taken them: the buffer is compacted
+ * only then (atea_session_feed_borrow's contract). Until then TLS reads only append to it. */
 static atea_err pump_in(atea_conn *c, int *want_read)
 {
     atea_err err = ATEA_OK;
-    if (c->in_fed > 0) {
+    if (c->in_fed > 0 && atea_session_pending_data(c->session) == 0) {
         memmove(c->in, c->in + c->in_fed, c->in_len - c->in_fed);
         c->in_len -= c->in_fed;
         c->in_fed = 0;
@@ -323,12 +324,13 @@ static atea_err pump_in(atea_conn *c, int *want_read)
         atea_trace_push(&c->trace_in, c->in + c->in_len, (size_t)n);
         c->in_len += (size_t)n;
     }
-    if (c->in_len > 0) {
+    if (c->in_len > c->in_fed) {
         size_t used = 0;
-        err = atea_session_feed_borrow(c->session, c->in, c->in_len, &used, now_ms());
-        c->in_fed = used;
+        err = atea_session_feed_borrow(c->session, c->in + c->in_fed, c->in_len - c->in_fed, &used,
+                                       now_ms());
+        c->in_fed += used;
         ATEA_TRY(err);
-        if (used < c->in_len) {
+        if (c->in_fed < c->in_len) {
             /* The session wants its output drained or its events taken first: no more reading
              * until then, and the caller comes back without waiting for the socket. */
             *want_read = 0;
