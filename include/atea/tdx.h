@@ -145,7 +145,8 @@ void atea_tdx_collateral_free(atea_tdx_collateral *coll);
 
 /*
  * Load the files of `dir` (files may be NULL for the defaults / index). Absent files are not an
- * error: the verifier then records a WARNING (ATEA_ERR_TDX_COLLATERAL_MISSING). Present files
+ * error: the verifier then records a WARNING (ATEA_ERR_TDX_COLLATERAL_MISSING); `dir` itself
+ * must be a directory (ATEA_ERR_TDX_BAD_COLLATERAL). Present files
  * must be well-formed and correctly signed: ATEA_ERR_TDX_BAD_COLLATERAL (malformed JSON, missing
  * field, wrong id/version, unreadable), ATEA_ERR_TDX_COLLATERAL_SIGNATURE (TCB info / QE identity
  * signature), ATEA_ERR_CHAIN_* (signing chain does not reach the pinned Intel root, or is

@@ -63,4 +63,25 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 2>/dev/null |
 echo "{ \"version\": 1, \"platforms\": { \"cca\": { \"cpak_pem\": \"$T/other-cpak.pem\" } } }" >"$T/cca-other.json"
 refused ATEA_ERR_CCA --policy "$T/cca-other.json" --report-data "$(printf 'ab%.0s' $(seq 64))" \
     "$E/cca/veraison_tf-rmm_cca_token.cbor"
+# Files the user names that cannot be used are configuration errors (exit 2) that name the
+# option, reported before any evidence is appraised.
+exits() { # exits RC PATTERN ARGS...: atea verify must exit RC with PATTERN on stderr
+    want=$1
+    pattern=$2
+    shift 2
+    set +e
+    "$ATEA" verify -q "$@" >/dev/null 2>"$T/exits.err"
+    rc=$?
+    set -e
+    [ "$rc" = "$want" ] || fail "expected exit $want ($pattern), got $rc: $(cat "$T/exits.err")"
+    grep -q -- "$pattern" "$T/exits.err" || fail "expected '$pattern': $(cat "$T/exits.err")"
+}
+exits 2 "--collateral $T/no-such-dir" --policy "$T/tdx.json" --at 2026-02-10 \
+    --collateral "$T/no-such-dir" --report-data "$RD" "$E/tdx/quote_v5_sample.dat"
+exits 2 "--collateral $T/tdx.json: not a directory" --policy "$T/tdx.json" --at 2026-02-10 \
+    --collateral "$T/tdx.json" --report-data "$RD" "$E/tdx/quote_v5_sample.dat"
+exits 2 "--certs $T/no-such.pem" --policy "$T/snp.json" --at 2025-06-01 \
+    --certs "$T/no-such.pem" --certs "$E/sev-snp/ask_ark_milan.pem" \
+    --report-data "ec6c52d7533cc2c4f45be7849cf112ab82b2009fe7bd43e71ed08c14400ad7e2$(zeros 32)" \
+    "$E/sev-snp/trustee_test-report.bin"
 echo "verify_samples: ok"

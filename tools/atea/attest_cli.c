@@ -1,9 +1,12 @@
 #include "attest_cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/stat.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -183,6 +186,35 @@ static int make_passport(const atea_optval *v, atea_attester **pattester)
     return ATEA_EXIT_OK;
 }
 
+/* The files --collateral and --certs name are read only when evidence arrives (for client and
+ * server, after connecting): check now that they can be, so that a wrong path is a configuration
+ * error (exit 2) that names the option, not a refused peer. */
+static int check_evidence_files(const atea_optval *v)
+{
+    struct stat st;
+    if (v[ATEA_AO_COLLATERAL].set) {
+        const char *dir = v[ATEA_AO_COLLATERAL].str;
+        if (stat(dir, &st) != 0) {
+            atea_errorf("--collateral %s: %s", dir, strerror(errno));
+            return ATEA_EXIT_CONFIG;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            atea_errorf("--collateral %s: not a directory", dir);
+            return ATEA_EXIT_CONFIG;
+        }
+    }
+    for (int i = 0; v[ATEA_AO_CERTS].set && i < v[ATEA_AO_CERTS].count; i++) {
+        const char *path = v[ATEA_AO_CERTS].strs[i];
+        FILE *f = fopen(path, "rb");
+        if (f == NULL) {
+            atea_errorf("--certs %s: %s", path, strerror(errno));
+            return ATEA_EXIT_CONFIG;
+        }
+        fclose(f);
+    }
+    return ATEA_EXIT_OK;
+}
+
 int atea_cli_make_verifier(const atea_optval *v, atea_verifier **pverifier)
 {
     atea_verify_opts vo;
@@ -190,6 +222,10 @@ int atea_cli_make_verifier(const atea_optval *v, atea_verifier **pverifier)
     if (!v[ATEA_AO_POLICY].set) {
         atea_usagef("appraising evidence needs --policy FILE (docs/POLICY.md)");
         return ATEA_EXIT_USAGE;
+    }
+    int rc = check_evidence_files(v);
+    if (rc != ATEA_EXIT_OK) {
+        return rc;
     }
     vo.policy_file = v[ATEA_AO_POLICY].str;
     vo.now = v[ATEA_AO_AT].set ? v[ATEA_AO_AT].time : 0;
