@@ -8,6 +8,14 @@ SIM="$T/sim"
 "$ATEA" evidence --platform sim --sim-dir "$SIM" --report-data "$(printf '%0128d' 0)" -o "$T/warmup.cmw" \
     2>/dev/null || fail "cannot create the sim store"
 sim_policy "$T/trust-sim.json" "$SIM"
+# an evidence source that is not there is a configuration error (exit 2), not a refusal
+set +e
+"$ATEA" evidence --platform tsm --tsm-root "$T/no-tsm" --report-data "$(printf '%0128d' 0)" \
+    -o "$T/tsm.cmw" 2>"$T/tsm.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "evidence without configfs-tsm: exit $rc, want 2"
+grep -q "ATEA_ERR_TSM_ROOT" "$T/tsm.err" || fail "evidence without configfs-tsm: no reason"
 echo '{ "version": 1 }' >"$T/default.json"
 
 # 1. server attests, client verifies; data both ways; the client re-attests the server once.

@@ -65,7 +65,10 @@ int atea_cmd_evidence(int argc, char **argv)
     atea_err err = atea_attester_attest(attester, &binding, &cmw);
     if (err != ATEA_OK) {
         atea_error_err(err, "producing %s evidence", attester->platform);
-        rc = ATEA_EXIT_REFUSED;
+        /* Nothing was refused: the local evidence source (configfs-tsm, the TPM, the sim store)
+         * failed, a configuration or I/O error (docs/cli/EXIT-CODES.md). */
+        rc = atea_err_class_of(err) == ATEA_ERR_CLASS_INTERNAL ? ATEA_EXIT_INTERNAL
+                                                               : ATEA_EXIT_CONFIG;
         goto done;
     }
     if (hex) {
