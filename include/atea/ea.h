@@ -101,7 +101,8 @@ typedef struct atea_ea_request_params {
  * not valid in TLS 1.3), ATEA_ERR_EA_DUP_EXTENSION, ATEA_ERR_EA_TOO_MANY_EXTENSIONS,
  * ATEA_ERR_EA_EXT_NOT_ALLOWED (e.g. server_name in a CertificateRequest),
  * ATEA_ERR_EA_CONTEXT_REUSED (the rng repeated a context), ATEA_ERR_EA_TOO_MANY_CONTEXTS,
- * ATEA_ERR_EA_MESSAGE_TOO_LARGE, ATEA_ERR_EA_RNG.
+ * ATEA_ERR_EA_MESSAGE_TOO_LARGE, ATEA_ERR_EA_RNG, ATEA_ERR_EA_BAD_CMW (a caller extension of the
+ * cmw_attestation type with data: in a request it is empty).
  */
 atea_err atea_ea_request(atea_ea *ea, const atea_ea_request_params *params,
                          atea_buf *request) ATEA_MUST_USE;
@@ -120,7 +121,8 @@ typedef struct atea_ea_request_info {
 /* Decode a request received from the peer without changing any state. Errors: the core decode
  * codes, ATEA_ERR_EA_MSG_TYPE, ATEA_ERR_EA_WRONG_DIRECTION, ATEA_ERR_EA_NO_SIGALGS,
  * ATEA_ERR_EA_BAD_SIGALGS, ATEA_ERR_EA_DUP_EXTENSION, ATEA_ERR_EA_TOO_MANY_EXTENSIONS,
- * ATEA_ERR_EA_EXT_NOT_ALLOWED, ATEA_ERR_EA_MESSAGE_TOO_LARGE. */
+ * ATEA_ERR_EA_EXT_NOT_ALLOWED, ATEA_ERR_EA_MESSAGE_TOO_LARGE, ATEA_ERR_EA_BAD_CMW (a
+ * cmw_attestation with data: expat §"Negotiation" sends it empty in a request). */
 atea_err atea_ea_request_parse(const atea_ea *ea, const uint8_t *request, size_t len,
                                atea_ea_request_info *info) ATEA_MUST_USE;
 

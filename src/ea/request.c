@@ -5,6 +5,21 @@
 #include "ea/ea_internal.h"
 #include "ea/sigscheme.h"
 
+/* expat §"Negotiation": a requester signals support with an EMPTY cmw_attestation; evidence
+ * travels only in the answer's Certificate. A request carrying data in it is malformed, whether
+ * received or about to be built (atea never sends what it would refuse). */
+static atea_err check_request_cmw(const atea_ea *ea, const atea_ea_ext *ext, size_t n)
+{
+    atea_err err = ATEA_OK;
+    const atea_ea_ext *cmw = atea_ea_exts_find(ext, n, ea->opts.cmw_ext_type);
+    ATEA_ENSURE_MSG(cmw == NULL || cmw->data.len == 0, ATEA_ERR_EA_BAD_CMW,
+                    "the request's cmw_attestation (0x%04x) carries %zu bytes; in a request it "
+                    "must be empty (it only signals that attestation is accepted)",
+                    ea->opts.cmw_ext_type, cmw != NULL ? cmw->data.len : 0);
+out:
+    return err;
+}
+
 atea_err atea_ea_parse_request(const atea_ea *ea, atea_tls_role sender, const uint8_t *msg,
                                size_t len, atea_ea_req *req)
 {
@@ -19,6 +34,7 @@ atea_err atea_ea_parse_request(const atea_ea *ea, atea_tls_role sender, const ui
                     "a %s came from the %s; a %s sends %s (%u)", atea_ea_hs_name(req->hs.type),
                     sender == ATEA_TLS_SERVER ? "server" : "client",
                     sender == ATEA_TLS_SERVER ? "server" : "client", atea_ea_hs_name(want), want);
+    ATEA_TRY(check_request_cmw(ea, req->exts.ext, req->exts.n));
 out:
     return err;
 }
@@ -95,6 +111,7 @@ atea_err atea_ea_request(atea_ea *ea, const atea_ea_request_params *params, atea
         exts[n_exts].data.len = 0;
         n_exts++;
     }
+    ATEA_TRY(check_request_cmw(ea, exts, n_exts));
     ATEA_TRY(atea_ea_fresh_context(ea, ctx));
     ATEA_TRY(atea_wr_init_growable(&wr, ea->opts.max_message < 128 ? ea->opts.max_message : 128,
                                    ea->opts.max_message));

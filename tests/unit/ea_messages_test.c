@@ -229,6 +229,34 @@ static void test_request_size_cap(void **state)
     }
 }
 
+/* expat §"Negotiation": the request's cmw_attestation is empty. One with data is refused when
+ * received (A.2's request with 0xFFFF carrying one byte) and when built. */
+static void test_request_cmw_must_be_empty(void **state)
+{
+    (void)state;
+    atea_test_ea_conn c;
+    atea_ea_opts opts;
+    atea_ea_request_info info;
+    atea_buf req = {0};
+    atea_ea_opts_default(&opts);
+    opts.cmw_ext_type = 0xFFFF;
+    EXPECT_OK(atea_test_ea_conn_init(&c, ATEA_HASH_SHA256, 0x11, &opts));
+    atea_buf empty = atea_test_hex(A2_CR);
+    EXPECT_OK(atea_ea_request_parse(c.client, empty.data, empty.len, &info));
+    assert_int_equal(info.wants_cmw, 1);
+    atea_buf filled = atea_test_hex("0d00003220" CRC1 "000f000d0006000408070403ffff0001aa");
+    EXPECT_ERR(atea_ea_request_parse(c.client, filled.data, filled.len, &info),
+               ATEA_ERR_EA_BAD_CMW);
+    static const uint8_t one[] = {0xaa};
+    atea_ea_ext cmw = {0xFFFF, {one, sizeof(one)}};
+    atea_ea_request_params rp = {.extensions = &cmw, .n_extensions = 1};
+    EXPECT_ERR(atea_ea_request(c.server, &rp, &req), ATEA_ERR_EA_BAD_CMW);
+    assert_null(req.data);
+    atea_buf_free(&empty);
+    atea_buf_free(&filled);
+    atea_test_ea_conn_dispose(&c);
+}
+
 static void test_spontaneous_extensions(void **state)
 {
     (void)state;
@@ -450,10 +478,15 @@ static void test_names_and_alerts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_extension_list_rules),   cmocka_unit_test(test_request_parse),
-        cmocka_unit_test(test_request_options),        cmocka_unit_test(test_request_size_cap),
-        cmocka_unit_test(test_spontaneous_extensions), cmocka_unit_test(test_dump),
-        cmocka_unit_test(test_log_and_rng_callbacks),  cmocka_unit_test(test_names_and_alerts),
+        cmocka_unit_test(test_extension_list_rules),
+        cmocka_unit_test(test_request_parse),
+        cmocka_unit_test(test_request_options),
+        cmocka_unit_test(test_request_size_cap),
+        cmocka_unit_test(test_request_cmw_must_be_empty),
+        cmocka_unit_test(test_spontaneous_extensions),
+        cmocka_unit_test(test_dump),
+        cmocka_unit_test(test_log_and_rng_callbacks),
+        cmocka_unit_test(test_names_and_alerts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
