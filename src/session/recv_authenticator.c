@@ -27,6 +27,11 @@ static atea_err check_claim(const atea_session *s, const atea_claim *c,
         goto out;
     }
     if (strcmp(c->name, "report_data") == 0) {
+        /* The claim comes from the peer's evidence: a wrong length is its mismatch, not a
+         * local usage error (atea_binder_check_report_data's ATEA_ERR_INVALID_ARG). */
+        ATEA_ENSURE_MSG(c->bytes.len == ATEA_REPORT_DATA_LEN, ATEA_ERR_REPORT_DATA_MISMATCH,
+                        "the evidence's report_data claim has %zu bytes; a binding is %d",
+                        c->bytes.len, ATEA_REPORT_DATA_LEN);
         ATEA_TRY(atea_binder_check_report_data(expected, s->profile.layout, c->bytes.data,
                                                c->bytes.len));
         (*checked)++;

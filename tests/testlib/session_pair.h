@@ -92,10 +92,11 @@ static inline void sp_attester_dispose(sp_attester *a)
 /* ------------------------------------------------------------------ test appraiser */
 
 typedef enum sp_appraise_mode {
-    SP_CHECK = 0,    /* check report_data against expected, record it as a claim */
-    SP_LAZY = 1,     /* record report_data as a claim without checking it */
-    SP_NO_CLAIM = 2, /* check it but record no binding claim */
-    SP_WARNING = 3,  /* check it, then add a WARNING reason */
+    SP_CHECK = 0,       /* check report_data against expected, record it as a claim */
+    SP_LAZY = 1,        /* record report_data as a claim without checking it */
+    SP_NO_CLAIM = 2,    /* check it but record no binding claim */
+    SP_WARNING = 3,     /* check it, then add a WARNING reason */
+    SP_SHORT_CLAIM = 4, /* check it, record only its first 32 bytes as report_data */
 } sp_appraise_mode;
 
 typedef struct sp_appraiser {
@@ -144,9 +145,9 @@ static inline atea_err sp_appraise(void *user, const uint8_t *cmw, size_t len,
             return recorded != ATEA_OK ? recorded : err;
         }
     }
+    size_t claim_len = p->mode == SP_SHORT_CLAIM ? ATEA_REPORT_DATA_LEN / 2 : ATEA_REPORT_DATA_LEN;
     if (p->mode != SP_NO_CLAIM &&
-        (err = atea_appraisal_claim_bytes(out, "test", "report_data", rd, ATEA_REPORT_DATA_LEN)) !=
-            ATEA_OK) {
+        (err = atea_appraisal_claim_bytes(out, "test", "report_data", rd, claim_len)) != ATEA_OK) {
         return err;
     }
     err = atea_appraisal_add_reason(out, "test", ATEA_EAR_AFFIRMING, ATEA_OK, "test evidence");

@@ -426,6 +426,9 @@ static void test_appraisal_refusals(void **state)
     } cases[] = {
         {SP_WARNING, 0, ATEA_ERR_SESSION_NOT_AFFIRMING, ATEA_REASON_POLICY},
         {SP_NO_CLAIM, 0, ATEA_ERR_SESSION_BINDING_UNCHECKED, ATEA_REASON_BINDING_UNCHECKED},
+        /* a report_data claim that is not 64 bytes is the evidence's fault, not an internal
+         * error (it was ATEA_ERR_INVALID_ARG, reason INTERNAL) */
+        {SP_SHORT_CLAIM, 0, ATEA_ERR_REPORT_DATA_MISMATCH, ATEA_REASON_REPORT_DATA_MISMATCH},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
