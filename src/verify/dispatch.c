@@ -69,24 +69,43 @@ out:
     return err;
 }
 
-/* The event log that came with the quote, if the collection has one. The collection is the TDX
- * platform's own: an entry it does not define is refused rather than silently not appraised. */
+/* A platform's own collection (TDX quote and log, SNP report and certificates, TPM quote parts)
+ * holds only the entries that platform defines: anything else would ride along unappraised, so
+ * it is refused. NULL (a bare record) has no entries. */
+static atea_err only_parts(const atea_cmw *collection, const char *platform,
+                           const char *const *labels, size_t n)
+{
+    atea_err err = ATEA_OK;
+    char names[96] = "";
+    for (size_t k = 0; k < n; k++) {
+        size_t used = strlen(names);
+        (void)snprintf(names + used, sizeof(names) - used, "%s\"%s\"", k > 0 ? ", " : "",
+                       labels[k]);
+    }
+    for (size_t i = 0; collection != NULL && i < collection->n_entries; i++) {
+        const atea_cmw_label *l = &collection->entries[i].label;
+        size_t k = 0;
+        while (l->is_text && k < n && strcmp(l->text, labels[k]) != 0) {
+            k++;
+        }
+        ATEA_ENSURE_MSG(l->is_text && k < n, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN,
+                        "entry %zu (\"%.64s\") of the %s collection is not one of its parts (%s)",
+                        i, l->is_text ? l->text : "an integer label", platform, names);
+    }
+out:
+    return err;
+}
+
+/* The event log that came with the quote, if the collection has one. */
 static atea_err tdx_eventlog_of(const atea_cmw *collection, const atea_cmw **plog)
 {
     atea_err err = ATEA_OK;
+    static const char *const parts[] = {ATEA_TSM_TDX_LABEL_QUOTE, ATEA_TSM_TDX_LABEL_EVENTLOG};
     const atea_cmw *entry = NULL;
     *plog = NULL;
+    ATEA_TRY(only_parts(collection, "TDX", parts, ATEA_ARRAY_LEN(parts)));
     if (collection == NULL) {
         goto out;
-    }
-    for (size_t i = 0; i < collection->n_entries; i++) {
-        const atea_cmw_label *l = &collection->entries[i].label;
-        ATEA_ENSURE_MSG(l->is_text && (strcmp(l->text, ATEA_TSM_TDX_LABEL_QUOTE) == 0 ||
-                                       strcmp(l->text, ATEA_TSM_TDX_LABEL_EVENTLOG) == 0),
-                        ATEA_ERR_EVIDENCE_TYPE_UNKNOWN,
-                        "entry %zu (\"%.64s\") of the TDX collection is neither \"%s\" nor \"%s\"",
-                        i, l->is_text ? l->text : "an integer label", ATEA_TSM_TDX_LABEL_QUOTE,
-                        ATEA_TSM_TDX_LABEL_EVENTLOG);
     }
     entry = atea_cmw_find(collection, ATEA_TSM_TDX_LABEL_EVENTLOG);
     if (entry == NULL) {
@@ -157,8 +176,10 @@ out:
 static atea_err snp_certs_of(const atea_cmw *collection, atea_snp_certs *certs, int *have)
 {
     atea_err err = ATEA_OK;
+    static const char *const parts[] = {ATEA_TSM_SNP_LABEL_REPORT, ATEA_TSM_SNP_LABEL_CERTS};
     const atea_cmw *entry = NULL;
     *have = 0;
+    ATEA_TRY(only_parts(collection, "SEV-SNP", parts, ATEA_ARRAY_LEN(parts)));
     if (collection != NULL) {
         entry = atea_cmw_find(collection, ATEA_TSM_SNP_LABEL_CERTS);
     }
@@ -202,12 +223,15 @@ static atea_err verify_tpm(atea_dispatch *d, const uint8_t *data, size_t len,
                            const atea_cmw *collection)
 {
     atea_err err = ATEA_OK;
+    static const char *const parts[] = {ATEA_TPM_LABEL_ATTEST, ATEA_TPM_LABEL_SIGNATURE,
+                                        ATEA_TPM_LABEL_PCRS, ATEA_TPM_LABEL_AK};
     atea_tpm_evidence ev;
     atea_tpm_trust trust = {0};
     (void)data;
     (void)len;
     ATEA_ENSURE_MSG(collection != NULL, ATEA_ERR_TPM_MISSING_PART,
                     "a TPM quote record outside its collection (quote, sig, pcrs, ak)");
+    ATEA_TRY(only_parts(collection, "TPM", parts, ATEA_ARRAY_LEN(parts)));
     ATEA_TRY(atea_tpm_evidence_from_cmw(collection, &ev));
     trust.ak_sha256 = atea_policy_tpm_ak_sha256(d->policy, &trust.count);
     ATEA_TRY(atea_tpm_verify(&d->env, &trust, &ev, d->out));

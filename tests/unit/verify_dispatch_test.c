@@ -13,6 +13,7 @@
 #include "atea/cmw.h"
 #include "atea/policy.h"
 #include "atea/tdx.h"
+#include "atea/tpm.h"
 #include "atea/tsm.h"
 #include "atea/verify.h"
 #include "atea_test.h"
@@ -289,6 +290,41 @@ static void test_event_log_without_quote(void **state)
     atea_verifier_free(v);
 }
 
+/* SNP and TPM collections are their platform's own too: an extra entry is refused before the
+ * parts are parsed, naming the entry and the parts the platform defines. */
+static void test_platform_collections_take_only_their_parts(void **state)
+{
+    fixture *f = *state;
+    const uint8_t *junk = f->log.data;
+    piece snp[3] = {{ATEA_TSM_SNP_LABEL_REPORT, "application/vnd.amd.sev-snp.report", junk, 16},
+                    {ATEA_TSM_SNP_LABEL_CERTS, ATEA_TSM_SNP_MT_CERTS, junk, 16},
+                    {"gpu", "application/octet-stream", junk, 8}};
+    piece tpm[5] = {{ATEA_TPM_LABEL_ATTEST, ATEA_TPM_CMW_TYPE, junk, 16},
+                    {ATEA_TPM_LABEL_SIGNATURE, ATEA_TPM_MT_SIGNATURE, junk, 16},
+                    {ATEA_TPM_LABEL_PCRS, ATEA_TPM_MT_PCRS, junk, 16},
+                    {ATEA_TPM_LABEL_AK, ATEA_TPM_MT_AK_SPKI, junk, 16},
+                    {"gpu", "application/octet-stream", junk, 8}};
+    const struct {
+        const piece *pieces;
+        size_t n;
+        const char *detail;
+    } cases[] = {
+        {snp, 3, "entry 2 (\"gpu\") of the SEV-SNP collection is not one of its parts"},
+        {tpm, 5, "entry 4 (\"gpu\") of the TPM collection is not one of its parts"},
+    };
+    atea_verifier *v = new_verifier(f->lenient, AT_2026, NULL);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        atea_buf c = collection(cases[i].pieces, cases[i].n, 0);
+        atea_appraisal *a = NULL;
+        EXPECT_ERR(verify(v, &c, &f->binding, &a), ATEA_ERR_EVIDENCE_TYPE_UNKNOWN);
+        assert_non_null(strstr(atea_err_last()->detail, cases[i].detail));
+        assert_true(atea_appraisal_has_reason(a, ATEA_ERR_EVIDENCE_TYPE_UNKNOWN));
+        atea_appraisal_free(a);
+        atea_buf_free(&c);
+    }
+    atea_verifier_free(v);
+}
+
 /* The eventlog_* claims under a policy, on the verified sample quote with the log replayed
  * against RTMRs that are its replay (what a TD booted this way would have in its quote). */
 static atea_appraisal *appraise_with_policy(const fixture *f, const char *policy_text)
@@ -492,6 +528,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_against_the_quote),
+        cmocka_unit_test(test_platform_collections_take_only_their_parts),
         cmocka_unit_test(test_other_logs_do_not_match),
         cmocka_unit_test(test_truncated_log),
         cmocka_unit_test(test_failed_quote_is_not_replayed),
