@@ -186,6 +186,11 @@ atea_err atea__snp_kds_decode(X509 *cert, atea_snp_kds *kds)
     }
     ATEA_ENSURE_MSG(kds->product != ATEA_SNP_PRODUCT_TURIN || kds->has_fmc, ATEA_ERR_SNP_CERT,
                     "Turin certificate lacks the fmcSPL extension (.3.9)");
+    /* The hwID is compared with CHIP_ID over its own length: only Turin may shorten it. */
+    ATEA_ENSURE_MSG(kds->hwid_len != SNP_HWID_LEN_TURIN || kds->product == ATEA_SNP_PRODUCT_TURIN,
+                    ATEA_ERR_SNP_CERT,
+                    "%s certificate has an %d-byte hwID; only Turin VCEKs shorten it (64 bytes)",
+                    kds->product_name, SNP_HWID_LEN_TURIN);
 out:
     return err;
 }

@@ -150,6 +150,8 @@ static void test_malformed_values(void **state)
         {0, {ARC "2", unknown_product, sizeof(unknown_product)}, ATEA_ERR_SNP_PRODUCT},
         {0, {ARC "2", control_char, sizeof(control_char)}, ATEA_ERR_SNP_CERT},
         {5, {ARC "4", HWID, 63}, ATEA_ERR_SNP_CERT},
+        /* only Turin VCEKs carry the short hwID: on Milan it would match CHIP_ID on 8 bytes */
+        {5, {ARC "4", HWID, 8}, ATEA_ERR_SNP_CERT},
     };
     for (size_t i = 0; i < ATEA_ARRAY_LEN(cases); i++) {
         ext e[8];
