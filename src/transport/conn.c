@@ -515,7 +515,11 @@ out:
 atea_err atea_conn_read(atea_conn *c, uint8_t *buf, size_t cap, size_t *n)
 {
     atea_err err = ATEA_OK;
+    ATEA_ENSURE(n != NULL, ATEA_ERR_INVALID_ARG);
     *n = 0;
+    /* a zero-length read could never return data, and would wait for the peer to close */
+    ATEA_ENSURE_MSG(c != NULL && buf != NULL && cap > 0, ATEA_ERR_INVALID_ARG,
+                    "atea_conn_read needs a buffer of at least one byte");
     size_t avail = atea_wr_len(&c->rx) - c->rx_off;
     if (avail > 0) {
         size_t k = avail < cap ? avail : cap;

@@ -85,6 +85,10 @@ static void transfer(size_t write_chunk, size_t read_chunk)
     EXPECT_OK(atea_conn_attest(c));
     uint8_t *buf = malloc(read_chunk);
     assert_non_null(buf);
+    size_t none = 1;
+    /* a zero-length read is refused at once rather than waiting for the peer to close */
+    EXPECT_ERR(atea_conn_read(c, buf, 0, &none), ATEA_ERR_INVALID_ARG);
+    assert_int_equal(none, 0);
     size_t total = 0;
     for (;;) {
         size_t n = 0;
