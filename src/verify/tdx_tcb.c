@@ -9,8 +9,9 @@
  *   3. the first platform level with all 16 SGX components <= the PCK CPUSVN components,
  *      pcesvn <= PCESVN and the TDX components <= TEE_TCB_SVN (components 0 and 1 skipped when
  *      the module identity already judged them, TEE_TCB_SVN[1] > 0);
- *   4. the level's status converged with the module's (an OutOfDate module makes an UpToDate
- *      platform OutOfDate, a Configuration* one OutOfDateConfigurationNeeded); advisories merged.
+ *   4. the level's status converged with the module's (a Revoked module revokes it, an OutOfDate
+ *      module makes an UpToDate platform OutOfDate, a Configuration* one
+ *      OutOfDateConfigurationNeeded); advisories merged.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,8 +105,13 @@ static int level_matches(const tdx_tcb_level *l, const tdx_pck_info *pck,
     return 1;
 }
 
+/* A component (TDX module, QE) that is Revoked revokes the platform; one that is OutOfDate makes
+ * it OutOfDate; any other component status leaves the platform's (Intel QVL's convergence). */
 static tdx_tcb_status converge_module(tdx_tcb_status platform, tdx_tcb_status module)
 {
+    if (module == TDX_TCB_REVOKED) {
+        return TDX_TCB_REVOKED;
+    }
     if (module != TDX_TCB_OUT_OF_DATE) {
         return platform;
     }
@@ -126,9 +132,6 @@ static tdx_tcb_status converge_module(tdx_tcb_status platform, tdx_tcb_status mo
 
 tdx_tcb_status atea__tdx_converge_qe(tdx_tcb_status platform, tdx_tcb_status qe)
 {
-    if (qe == TDX_TCB_REVOKED) {
-        return TDX_TCB_REVOKED;
-    }
     return converge_module(platform, qe);
 }
 

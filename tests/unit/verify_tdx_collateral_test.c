@@ -213,6 +213,13 @@ static void test_status_from_levels_and_module(void **state)
     assert_string_equal(claim_str(r.a, "tcb_status"), "OutOfDateConfigurationNeeded");
     r.coll->tcb_info.levels[0].status = TDX_TCB_UP_TO_DATE;
     m->levels[0].isvsvn = 6;
+    /* a Revoked module revokes the platform, as a Revoked QE does */
+    tdx_tcb_status module_status = m->levels[0].status;
+    m->levels[0].status = TDX_TCB_REVOKED;
+    EXPECT_ERR(run_verify(&r), ATEA_ERR_TDX_TCB_STATUS);
+    assert_string_equal(claim_str(r.a, "tcb_status"), "Revoked");
+    assert_int_equal(atea_appraisal_status(r.a), ATEA_EAR_CONTRAINDICATED);
+    m->levels[0].status = module_status;
     /* an OutOfDate QE makes the platform OutOfDate, its advisories join; a Revoked QE revokes */
     tdx_tcb_level *qe_level = &r.coll->qe_identity.levels[0];
     qe_level->status = TDX_TCB_OUT_OF_DATE;
