@@ -14,6 +14,8 @@
     X(ATEA_ERR_VEC_LENGTH, -202, "a length-prefixed vector is shorter or longer than allowed")     \
     X(ATEA_ERR_TOO_LARGE, -203, "the input exceeds a size limit")                                  \
     X(ATEA_ERR_BAD_HEX, -204, "the text is not valid hexadecimal")                                 \
+    X(ATEA_ERR_DER_MALFORMED, -205,                                                                \
+      "the certificate is not well-formed DER X.509 (see the detail for the field)")               \
     X(ATEA_ERR_CBOR_MALFORMED, -206,                                                               \
       "the CBOR data is not well-formed (reserved value, misplaced break or bad string chunk)")    \
     X(ATEA_ERR_CBOR_TYPE, -207,                                                                    \

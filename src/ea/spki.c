@@ -23,118 +23,22 @@
 #include <openssl/x509.h>
 
 #include "core/check.h"
+#include "core/der.h"
 #include "core/rd.h"
 #include "ea/ea_internal.h"
 
 /* DER tags walked on the way to the SubjectPublicKeyInfo (X.690, RFC 5280 §4.1). */
-#define DER_SEQUENCE 0x30
-#define DER_INTEGER 0x02
-#define DER_BIT_STRING 0x03
-#define DER_CONTEXT_0 0xa0
-/* A certificate in an authenticator is at most 2^24 - 1 bytes (the CertificateEntry's
- * cert_data<1..2^24-1>): at most 3 length bytes. */
-#define DER_MAX_LEN_BYTES 3
 /* The largest public key assembled here: an uncompressed P-521 point. */
 #define SPKI_MAX_POINT 133
 #define SPKI_MAX_PREFIX 26
 
-/* Read one DER TLV whose tag must be `tag`; *body is its content, *whole the TLV bytes. */
-static atea_err der_expect(atea_rd *rd, uint8_t tag, size_t index, const char *what, atea_rd *body,
-                           atea_slice *whole)
-{
-    atea_err err = ATEA_OK;
-    size_t start = rd->off;
-    size_t pos = atea_rd_pos(rd);
-    uint8_t got = 0;
-    uint8_t first = 0;
-    size_t len = 0;
-    ATEA_ENSURE_MSG(atea_rd_u8(rd, &got) == ATEA_OK && got == tag, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu: expected %s (tag 0x%02x) at offset %zu, found 0x%02x", index,
-                    what, tag, pos, got);
-    ATEA_ENSURE_MSG(atea_rd_u8(rd, &first) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu: %s at offset %zu has no length", index, what, pos);
-    if (first < 0x80) {
-        len = first;
-    } else {
-        unsigned n = first & 0x7fu;
-        ATEA_ENSURE_MSG(n >= 1 && n <= DER_MAX_LEN_BYTES, ATEA_ERR_EA_BAD_CERT,
-                        "certificate %zu: %s at offset %zu has a %u-byte length", index, what, pos,
-                        n);
-        for (unsigned i = 0; i < n; i++) {
-            uint8_t b = 0;
-            ATEA_ENSURE_MSG(atea_rd_u8(rd, &b) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
-                            "certificate %zu: the length of %s at offset %zu is cut short", index,
-                            what, pos);
-            len = (len << 8) | b;
-        }
-        /* DER (X.690 §10.1): the shortest length form only. */
-        ATEA_ENSURE_MSG(len >= 0x80 && (n == 1 || (len >> (8 * (n - 1))) != 0),
-                        ATEA_ERR_EA_BAD_CERT,
-                        "certificate %zu: %s at offset %zu has a non-minimal length %zu", index,
-                        what, pos, len);
-    }
-    ATEA_ENSURE_MSG(atea_rd_sub(rd, len, body) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu: %s at offset %zu is %zu bytes but %zu remain", index, what,
-                    pos, len, atea_rd_left(rd));
-    if (whole != NULL) {
-        whole->data = rd->data + start;
-        whole->len = rd->off - start;
-    }
-out:
-    return err;
-}
-
-/* Skip one TLV of any tag (the tbsCertificate fields before subjectPublicKeyInfo). */
-static atea_err der_skip(atea_rd *rd, size_t index, const char *what)
-{
-    atea_err err = ATEA_OK;
-    atea_rd body;
-    ATEA_ENSURE_MSG(atea_rd_left(rd) >= 1, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu: the tbsCertificate ends before its %s", index, what);
-    ATEA_TRY(der_expect(rd, rd->data[rd->off], index, what, &body, NULL));
-out:
-    return err;
-}
-
 atea_err atea_ea_cert_spki(atea_slice der, size_t index, atea_slice *spki)
 {
     atea_err err = ATEA_OK;
-    atea_rd in;
-    atea_rd cert;
-    atea_rd tbs;
-    atea_rd key;
-    atea_rd part;
-    atea_slice found = {0};
     ATEA_ENSURE(spki != NULL && (der.data != NULL || der.len == 0), ATEA_ERR_INVALID_ARG);
-    atea_rd_init(&in, der.data, der.len);
-    ATEA_TRY(der_expect(&in, DER_SEQUENCE, index, "Certificate", &cert, NULL));
-    ATEA_ENSURE_MSG(atea_rd_end(&in) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu has %zu bytes after its DER encoding", index,
-                    atea_rd_left(&in));
-    /* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }. */
-    ATEA_TRY(der_expect(&cert, DER_SEQUENCE, index, "tbsCertificate", &tbs, NULL));
-    ATEA_TRY(der_expect(&cert, DER_SEQUENCE, index, "signatureAlgorithm", &part, NULL));
-    ATEA_TRY(der_expect(&cert, DER_BIT_STRING, index, "signatureValue", &part, NULL));
-    ATEA_ENSURE_MSG(atea_rd_end(&cert) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu has %zu bytes after its signatureValue", index,
-                    atea_rd_left(&cert));
-    if (atea_rd_left(&tbs) > 0 && tbs.data[tbs.off] == DER_CONTEXT_0) {
-        ATEA_TRY(der_skip(&tbs, index, "version"));
-    }
-    ATEA_TRY(der_expect(&tbs, DER_INTEGER, index, "serialNumber", &part, NULL));
-    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "signature", &part, NULL));
-    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "issuer", &part, NULL));
-    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "validity", &part, NULL));
-    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "subject", &part, NULL));
-    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, index, "subjectPublicKeyInfo", &key, &found));
-    /* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT
-     * STRING }: checked so that a shifted walk cannot pass another field off as the key. */
-    ATEA_TRY(der_expect(&key, DER_SEQUENCE, index, "SPKI algorithm", &part, NULL));
-    ATEA_TRY(der_expect(&key, DER_BIT_STRING, index, "SPKI subjectPublicKey", &part, NULL));
-    ATEA_ENSURE_MSG(atea_rd_end(&key) == ATEA_OK, ATEA_ERR_EA_BAD_CERT,
-                    "certificate %zu has %zu bytes after its subjectPublicKey", index,
-                    atea_rd_left(&key));
-    *spki = found;
+    err = atea_der_cert_spki(der.data, der.len, spki);
+    ATEA_ENSURE_MSG(err == ATEA_OK, ATEA_ERR_EA_BAD_CERT, "certificate %zu: %s", index,
+                    atea_err_last()->detail);
 out:
     return err;
 }

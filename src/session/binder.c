@@ -5,15 +5,8 @@
 
 #include "atea/binder.h"
 #include "core/check.h"
+#include "core/der.h"
 #include "core/rd.h"
-
-/* DER tags walked on the way to the SubjectPublicKeyInfo (RFC 5280 §4.1). */
-#define DER_SEQUENCE 0x30
-#define DER_INTEGER 0x02
-#define DER_BIT_STRING 0x03
-#define DER_CONTEXT_0 0xa0
-/* Certificates are far smaller; a larger length is a malformed input, not a big certificate. */
-#define DER_MAX_LEN_BYTES 3
 
 void atea_binder_profile_default(atea_binder_profile *profile)
 {
@@ -40,94 +33,13 @@ out:
     return err;
 }
 
-/* Read one DER TLV whose tag must be `tag`; *body is its content, *whole the TLV bytes. */
-static atea_err der_expect(atea_rd *rd, uint8_t tag, const char *what, atea_rd *body,
-                           atea_slice *whole)
-{
-    atea_err err = ATEA_OK;
-    size_t start = rd->off;
-    size_t pos = atea_rd_pos(rd);
-    uint8_t got = 0;
-    uint8_t first = 0;
-    size_t len = 0;
-    ATEA_ENSURE_MSG(atea_rd_u8(rd, &got) == ATEA_OK && got == tag, ATEA_ERR_SPKI_MALFORMED,
-                    "expected %s (tag 0x%02x) at offset %zu, found tag 0x%02x", what, tag, pos,
-                    got);
-    ATEA_ENSURE_MSG(atea_rd_u8(rd, &first) == ATEA_OK, ATEA_ERR_SPKI_MALFORMED,
-                    "%s at offset %zu has no length", what, pos);
-    if (first < 0x80) {
-        len = first;
-    } else {
-        unsigned n = first & 0x7fu;
-        ATEA_ENSURE_MSG(n >= 1 && n <= DER_MAX_LEN_BYTES, ATEA_ERR_SPKI_MALFORMED,
-                        "%s at offset %zu: length of %u bytes is not allowed", what, pos, n);
-        for (unsigned i = 0; i < n; i++) {
-            uint8_t b = 0;
-            ATEA_ENSURE_MSG(atea_rd_u8(rd, &b) == ATEA_OK, ATEA_ERR_SPKI_MALFORMED,
-                            "%s at offset %zu: length runs past the input", what, pos);
-            len = (len << 8) | b;
-        }
-        /* DER (X.690 §10.1): the shortest length form only. */
-        ATEA_ENSURE_MSG(len >= 0x80 && (n == 1 || (len >> (8 * (n - 1))) != 0),
-                        ATEA_ERR_SPKI_MALFORMED, "%s at offset %zu: length %zu is not minimal",
-                        what, pos, len);
-    }
-    ATEA_ENSURE_MSG(atea_rd_sub(rd, len, body) == ATEA_OK, ATEA_ERR_SPKI_MALFORMED,
-                    "%s at offset %zu: length %zu runs past the input (%zu bytes left)", what, pos,
-                    len, atea_rd_left(rd));
-    if (whole != NULL) {
-        whole->data = rd->data + start;
-        whole->len = rd->off - start;
-    }
-out:
-    return err;
-}
-
-/* Skip one TLV of any tag (the fields before subjectPublicKeyInfo). */
-static atea_err der_skip(atea_rd *rd, const char *what)
-{
-    atea_err err = ATEA_OK;
-    atea_rd body;
-    ATEA_ENSURE_MSG(atea_rd_left(rd) >= 1, ATEA_ERR_SPKI_MALFORMED,
-                    "tbsCertificate ends before its %s", what);
-    uint8_t tag = rd->data[rd->off];
-    ATEA_TRY(der_expect(rd, tag, what, &body, NULL));
-out:
-    return err;
-}
-
 atea_err atea_cert_spki(const uint8_t *der, size_t len, atea_slice *spki)
 {
     atea_err err = ATEA_OK;
-    atea_rd in;
-    atea_rd cert;
-    atea_rd tbs;
-    atea_rd key;
-    atea_rd alg;
-    atea_rd bits;
-    atea_slice found = {0};
     ATEA_ENSURE(der != NULL && spki != NULL, ATEA_ERR_INVALID_ARG);
-    atea_rd_init(&in, der, len);
-    ATEA_TRY(der_expect(&in, DER_SEQUENCE, "Certificate", &cert, NULL));
-    ATEA_ENSURE_MSG(atea_rd_end(&in) == ATEA_OK, ATEA_ERR_SPKI_MALFORMED,
-                    "%zu bytes follow the certificate", atea_rd_left(&in));
-    ATEA_TRY(der_expect(&cert, DER_SEQUENCE, "tbsCertificate", &tbs, NULL));
-    if (atea_rd_left(&tbs) > 0 && tbs.data[tbs.off] == DER_CONTEXT_0) {
-        ATEA_TRY(der_skip(&tbs, "version"));
-    }
-    ATEA_TRY(der_expect(&tbs, DER_INTEGER, "serialNumber", &alg, NULL));
-    ATEA_TRY(der_skip(&tbs, "signature algorithm"));
-    ATEA_TRY(der_skip(&tbs, "issuer"));
-    ATEA_TRY(der_skip(&tbs, "validity"));
-    ATEA_TRY(der_skip(&tbs, "subject"));
-    ATEA_TRY(der_expect(&tbs, DER_SEQUENCE, "subjectPublicKeyInfo", &key, &found));
-    /* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT
-     * STRING }: checked so that a shifted walk cannot pass a wrong field off as the key. */
-    ATEA_TRY(der_expect(&key, DER_SEQUENCE, "SPKI algorithm", &alg, NULL));
-    ATEA_TRY(der_expect(&key, DER_BIT_STRING, "SPKI subjectPublicKey", &bits, NULL));
-    ATEA_ENSURE_MSG(atea_rd_end(&key) == ATEA_OK, ATEA_ERR_SPKI_MALFORMED,
-                    "%zu bytes follow the subjectPublicKey", atea_rd_left(&key));
-    *spki = found;
+    err = atea_der_cert_spki(der, len, spki);
+    ATEA_ENSURE_MSG(err == ATEA_OK, ATEA_ERR_SPKI_MALFORMED, "authenticator leaf: %s",
+                    atea_err_last()->detail);
 out:
     return err;
 }
