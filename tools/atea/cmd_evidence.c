@@ -22,10 +22,11 @@ static const atea_opt options[] = {
 
 static const atea_cmd_spec spec = {
     .name = "evidence",
-    .synopsis = "--platform sim|tpm|tsm --report-data HEX [-o FILE] [options]",
+    .synopsis = "--platform sim|tpm|tsm|passport --report-data HEX [-o FILE] [options]",
     .summary = "Produce attestation evidence whose user data is the given 64-byte report_data, "
                "wrapped in a RATS CMW (CBOR), from the simulated TEE, a TPM 2.0, or the Linux "
-               "configfs-tsm interface of a TDX, SEV-SNP or CCA guest.",
+               "configfs-tsm interface of a TDX, SEV-SNP or CCA guest; or, with passport, an EAT "
+               "Attestation Result about that evidence, signed with --ear-key.",
     .opts = options,
     .nopts = sizeof(options) / sizeof(options[0]),
     .nvals = E_COUNT,
