@@ -306,9 +306,35 @@ int atea_opt_parse_command(const atea_cmd_spec *spec, int argc, char **argv, ate
     }
 }
 
+/* Print text as lines of at most width columns, breaking at spaces (like man(1) would). */
+static void print_wrapped(const char *text, size_t width)
+{
+    const char *p = text;
+    while (*p != '\0') {
+        size_t len = strlen(p);
+        size_t cut = len;
+        if (len > width) {
+            cut = width;
+            while (cut > 0 && p[cut] != ' ') {
+                cut--;
+            }
+            if (cut == 0) {
+                cut = width; /* one long word: break it */
+            }
+        }
+        printf("%.*s\n", (int)cut, p);
+        p += cut;
+        while (*p == ' ') {
+            p++;
+        }
+    }
+}
+
 void atea_opt_print_help(const atea_cmd_spec *spec)
 {
-    printf("usage: atea %s %s\n\n%s\n\noptions:\n", spec->name, spec->synopsis, spec->summary);
+    printf("usage: atea %s %s\n\n", spec->name, spec->synopsis);
+    print_wrapped(spec->summary, 78);
+    printf("\noptions:\n");
     for (size_t i = 0; i < spec->nopts; i++) {
         const atea_opt *o = &spec->opts[i];
         char left[64];
