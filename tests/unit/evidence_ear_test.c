@@ -15,6 +15,7 @@
 #include "atea/sim.h"
 #include "atea/verify.h"
 #include "atea_test.h"
+#include "verify_helpers.h"
 
 #define NOW 1800000000
 
@@ -30,35 +31,14 @@ typedef struct fixture {
     atea_binding binding;
 } fixture;
 
-static atea_policy *load_policy(const char *fmt, const char *arg)
-{
-    char text[512];
-    atea_policy *p = NULL;
-    int n = snprintf(text, sizeof(text), fmt, arg);
-    assert_true(n > 0 && (size_t)n < sizeof(text));
-    EXPECT_OK(atea_policy_load_mem(text, (size_t)n, "policy.json", NULL, &p, NULL));
-    return p;
-}
-
-static atea_verifier *new_verifier(const atea_policy *p, int allow_sim)
-{
-    atea_verify_opts o;
-    atea_verifier *v = NULL;
-    atea_verify_opts_default(&o);
-    o.policy = p;
-    o.allow_sim = allow_sim;
-    o.now = NOW;
-    EXPECT_OK(atea_verifier_new(&o, &v));
-    return v;
-}
-
 static atea_policy *rp_policy_for(EVP_PKEY *key)
 {
     uint8_t digest[32];
     char hex[65];
     EXPECT_OK(atea_ear_key_sha256(key, digest));
     EXPECT_OK(atea_hex_encode(digest, sizeof(digest), hex, sizeof(hex)));
-    return load_policy("{\"platforms\": {\"ear\": {\"verifier_key_sha256\": [\"%s\"]}}}", hex);
+    return atea_test_policy_fmt("{\"platforms\": {\"ear\": {\"verifier_key_sha256\": [\"%s\"]}}}",
+                                hex);
 }
 
 static int setup(void **state)
@@ -80,16 +60,17 @@ static int setup(void **state)
     atea_attester_free(probe);
     EXPECT_OK(atea_sim_root_sha256(f->dir, 0, root));
     EXPECT_OK(atea_hex_encode(root, sizeof(root), hex, sizeof(hex)));
-    f->issuer_policy = load_policy(
+    f->issuer_policy = atea_test_policy_fmt(
         "{\"platforms\": {\"sim\": {\"trusted\": true, \"root_sha256\": [\"%s\"]}}}", hex);
-    f->issuer_verifier = new_verifier(f->issuer_policy, 1);
+    f->issuer_verifier = atea_test_verifier(f->issuer_policy, 1, NOW);
     f->local.verifier = f->issuer_verifier;
     f->local.key = f->ear_key;
     f->local.now = NOW;
     f->issuer.issue = atea_ear_issue_local;
     f->issuer.user = &f->local;
     f->rp_policy = rp_policy_for(f->ear_key);
-    f->rp = new_verifier(f->rp_policy, 0); /* the relying party never sees sim evidence */
+    f->rp =
+        atea_test_verifier(f->rp_policy, 0, NOW); /* the relying party never sees sim evidence */
     memset(f->binding.report_data, 0x5a, sizeof(f->binding.report_data));
     memset(f->binding.binder, 0xb1, 32);
     f->binding.binder_len = 32;
@@ -217,7 +198,7 @@ static void test_other_ear_key(void **state)
     atea_appraisal *a = NULL;
     EVP_PKEY *other = EVP_EC_gen("P-256");
     atea_policy *p = rp_policy_for(other);
-    atea_verifier *rp = new_verifier(p, 0);
+    atea_verifier *rp = atea_test_verifier(p, 0, NOW);
     EXPECT_OK(atea_attester_attest(ear, &f->binding, &cmw));
     EXPECT_OK(atea_appraisal_new(&a));
     EXPECT_ERR(atea_verify_cmw(rp, cmw.data, cmw.len, &f->binding, a), ATEA_ERR_EAR_SIGNATURE);
@@ -234,10 +215,10 @@ static void test_other_ear_key(void **state)
 static void test_issuer_contraindicates(void **state)
 {
     fixture *f = *state;
-    atea_policy *p =
-        load_policy("{\"platforms\": {\"sim\": {\"trusted\": true, \"root_sha256\": [\"%s\"]}}}",
-                    "0000000000000000000000000000000000000000000000000000000000000000");
-    atea_verifier *v = new_verifier(p, 1);
+    atea_policy *p = atea_test_policy_fmt(
+        "{\"platforms\": {\"sim\": {\"trusted\": true, \"root_sha256\": [\"%s\"]}}}",
+        "0000000000000000000000000000000000000000000000000000000000000000");
+    atea_verifier *v = atea_test_verifier(p, 1, NOW);
     f->local.verifier = v;
     atea_attester *ear = passport(f, 0);
     atea_buf cmw = {0};
@@ -257,7 +238,7 @@ static void test_issuer_contraindicates(void **state)
 static void test_issuer_refuses(void **state)
 {
     fixture *f = *state;
-    atea_verifier *v = new_verifier(f->issuer_policy, 0); /* sim not allowed */
+    atea_verifier *v = atea_test_verifier(f->issuer_policy, 0, NOW); /* sim not allowed */
     f->local.verifier = v;
     atea_attester *ear = passport(f, 0);
     atea_buf cmw = {0};

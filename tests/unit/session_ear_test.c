@@ -15,6 +15,7 @@
 #include "atea/sim.h"
 #include "atea/verify.h"
 #include "session_pair.h"
+#include "verify_helpers.h"
 
 typedef struct ear_env {
     char dir[64];
@@ -25,27 +26,6 @@ typedef struct ear_env {
     atea_ear_issuer issuer;
     atea_attester *attester; /* passport attester, sim inside */
 } ear_env;
-
-static atea_policy *load_policy(const char *fmt, const char *arg)
-{
-    char text[512];
-    atea_policy *p = NULL;
-    int n = snprintf(text, sizeof(text), fmt, arg);
-    assert_true(n > 0 && (size_t)n < sizeof(text));
-    EXPECT_OK(atea_policy_load_mem(text, (size_t)n, "policy.json", NULL, &p, NULL));
-    return p;
-}
-
-static atea_verifier *new_verifier(const atea_policy *p, int allow_sim)
-{
-    atea_verify_opts o;
-    atea_verifier *v = NULL;
-    atea_verify_opts_default(&o);
-    o.policy = p;
-    o.allow_sim = allow_sim;
-    EXPECT_OK(atea_verifier_new(&o, &v));
-    return v;
-}
 
 static int setup(void **state)
 {
@@ -62,9 +42,9 @@ static int setup(void **state)
     EXPECT_OK(atea_sim_attester_new(&so, &sim));
     EXPECT_OK(atea_sim_root_sha256(env->dir, 0, root));
     EXPECT_OK(atea_hex_encode(root, sizeof(root), hex, sizeof(hex)));
-    env->issuer_policy = load_policy(
+    env->issuer_policy = atea_test_policy_fmt(
         "{\"platforms\": {\"sim\": {\"trusted\": true, \"root_sha256\": [\"%s\"]}}}", hex);
-    env->issuer_verifier = new_verifier(env->issuer_policy, 1);
+    env->issuer_verifier = atea_test_verifier(env->issuer_policy, 1, 0);
     env->ear_key = EVP_EC_gen("P-256");
     assert_non_null(env->ear_key);
     env->local.verifier = env->issuer_verifier;
@@ -97,8 +77,9 @@ static sp_pair *passport_pair(ear_env *env, EVP_PKEY *trusted, atea_policy **pp,
     char hex[65];
     EXPECT_OK(atea_ear_key_sha256(trusted, digest));
     EXPECT_OK(atea_hex_encode(digest, sizeof(digest), hex, sizeof(hex)));
-    *pp = load_policy("{\"platforms\": {\"ear\": {\"verifier_key_sha256\": [\"%s\"]}}}", hex);
-    *pv = new_verifier(*pp, 0);
+    *pp = atea_test_policy_fmt("{\"platforms\": {\"ear\": {\"verifier_key_sha256\": [\"%s\"]}}}",
+                               hex);
+    *pv = atea_test_verifier(*pp, 0, 0);
     sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
     p->server.opts.attester = env->attester;
     p->client.opts.appraise = atea_session_appraise_verifier;
