@@ -14,7 +14,7 @@ for t in $targets; do
     [ -d "$seeds" ] || seeds=""
     if "$BUILD/fuzz/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=0 -artifact_prefix="$work/" "$work" $seeds >"$work/log" 2>&1; then
-        echo "fuzz $t: ok ($(grep -Eo '#[0-9]+' "$work/log" | tail -1 | tr -d '#') runs)"
+        echo "fuzz $t: ok ($(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$work/log" | tail -1) runs)"
     else
         echo "fuzz $t: FAILED, see $work/log"
         tail -n 30 "$work/log"
