@@ -6,9 +6,9 @@
  * extends it: RTMR[i] = SHA-384(RTMR[i] || digest).
  *
  * Events the verifier can name become claims: the last EFI boot application in RTMR1 (the
- * kernel, on direct or systemd-boot flows), the Linux EFI stub's tagged events for the initrd
- * (0x8F3B22ED) and the command line (0x8F3B22EC, "LOADED_IMAGE::LoadOptions"), and GRUB's
- * EV_IPL "kernel_cmdline: " text.
+ * kernel, on direct or systemd-boot flows), the tagged events of the kernel's built-in EFI loader
+ * for the initrd (0x8F3B22ED) and the command line (0x8F3B22EC, "LOADED_IMAGE::LoadOptions"), and
+ * GRUB's EV_IPL "kernel_cmdline: " text.
  */
 #include <stdio.h>
 #include <string.h>

@@ -381,4 +381,28 @@ static inline uint16_t sp_error_reason(sp_side *side)
     return e.reason;
 }
 
+/* A relying-party client and an attesting server whose evidence types do not meet (the client
+ * takes TDX only, the server produces SNP only); prepared, not started. */
+static inline sp_pair *sp_pair_disjoint_evidence(void)
+{
+    static const uint16_t tdx[] = {ATEA_EVIDENCE_TDX};
+    static const uint16_t snp[] = {ATEA_EVIDENCE_SNP};
+    sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    p->client.opts.evidence_types = tdx;
+    p->client.opts.n_evidence_types = 1;
+    p->server.opts.evidence_types = snp;
+    p->server.opts.n_evidence_types = 1;
+    return p;
+}
+
+/* A started, attested pair whose client output queue holds one AUTHENTICATOR frame at most. */
+static inline sp_pair *sp_pair_small_output(void)
+{
+    sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    p->client.opts.max_output = ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR;
+    sp_pair_start(p);
+    sp_pump(p);
+    return p;
+}
+
 #endif

@@ -518,10 +518,7 @@ static void test_reattest_usage(void **state)
 static void test_output_queue_full(void **state)
 {
     (void)state;
-    sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    p->client.opts.max_output = ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR;
-    sp_pair_start(p);
-    sp_pump(p);
+    sp_pair *p = sp_pair_small_output();
     static uint8_t big[ATEA_FRAME_MAX_DATA];
     /* fill the queue to the last byte, with ever smaller writes */
     for (size_t n = sizeof(big); n > 0; n /= 2) {
@@ -592,13 +589,7 @@ static void test_profile_mismatch(void **state)
     sp_pair_free(p);
 
     /* evidence types that do not meet */
-    static const uint16_t tdx[] = {ATEA_EVIDENCE_TDX};
-    static const uint16_t snp[] = {ATEA_EVIDENCE_SNP};
-    p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    p->client.opts.evidence_types = tdx;
-    p->client.opts.n_evidence_types = 1;
-    p->server.opts.evidence_types = snp;
-    p->server.opts.n_evidence_types = 1;
+    p = sp_pair_disjoint_evidence();
     sp_pair_start(p);
     sp_pump(p);
     assert_int_equal(p->client.err, ATEA_ERR_HELLO_FORMATS);

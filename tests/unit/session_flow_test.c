@@ -308,14 +308,8 @@ static void test_policy_optional(void **state)
 
     /* an attester whose evidence the relying party cannot take (no common evidence type)
      * drops the REQUEST too; the optional relying party goes on, and nobody waits */
-    static const uint16_t tdx[] = {ATEA_EVIDENCE_TDX};
-    static const uint16_t snp[] = {ATEA_EVIDENCE_SNP};
-    p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
+    p = sp_pair_disjoint_evidence();
     p->client.opts.policy = ATEA_SESSION_OPTIONAL;
-    p->client.opts.evidence_types = tdx;
-    p->client.opts.n_evidence_types = 1;
-    p->server.opts.evidence_types = snp;
-    p->server.opts.n_evidence_types = 1;
     sp_pair_start(p);
     sp_pump(p);
     assert_int_equal(p->server.attester.calls, 0);
@@ -500,10 +494,7 @@ static void test_feed_borrow(void **state)
 static void test_write_queue_limit(void **state)
 {
     (void)state;
-    sp_pair *p = sp_pair_prepare(ATEA_SESSION_RELYING_PARTY, ATEA_SESSION_ATTESTER);
-    p->client.opts.max_output = ATEA_FRAME_HEADER_LEN + ATEA_FRAME_MAX_AUTHENTICATOR;
-    sp_pair_start(p);
-    sp_pump(p);
+    sp_pair *p = sp_pair_small_output();
     static uint8_t big[ATEA_FRAME_MAX_AUTHENTICATOR];
     EXPECT_ERR(atea_session_write(p->client.s, big, sizeof(big)), ATEA_ERR_WANT_WRITE);
     EXPECT_OK(atea_session_write(p->client.s, big, 1000));
